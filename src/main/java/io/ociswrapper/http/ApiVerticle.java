@@ -1,0 +1,69 @@
+package io.ociswrapper.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API on the event loop: the router, one resource class per group, JSON envelopes
+ * for every reply including 404, 405, 413 and 500. It holds no process state; everything it
+ * knows about children comes from the supervisor over the event bus.
+ */
+public final class ApiVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
+  public static final long BODY_LIMIT = 1024 * 1024;
+
+  private final String host;
+  private final int port;
+  private HttpServer server;
+
+  public ApiVerticle(String host, int port) {
+    this.host = host;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+    RouteTable routes = new RouteTable(router);
+    SupervisorClient supervisor = new SupervisorClient(vertx);
+    new StatusResource(supervisor).mount(routes);
+    new LifecycleResource(supervisor).mount(routes);
+    new CommandResource(supervisor).mount(routes);
+
+    router.errorHandler(404, ctx -> Envelope.send(ctx, 404, "Not found: " + ctx.request().path()));
+    router.errorHandler(405, ctx -> methodNotAllowed(ctx, routes));
+    router.errorHandler(413, ctx -> Envelope.send(ctx, 413, "Request body too large (limit 1 MiB)"));
+    router.errorHandler(500, ctx -> {
+      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+      Envelope.send(ctx, 500, "Internal error", new JsonObject()
+          .put("reason", ctx.failure() == null ? "unknown" : ctx.failure().toString()));
+    });
+
+    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+        .requestHandler(router)
+        .listen()
+        .onSuccess(s -> server = s);
+  }
+
+  private static void methodNotAllowed(RoutingContext ctx, RouteTable routes) {
+    String allowed = routes.allowed(ctx.request().path());
+    ctx.response().putHeader("Allow", allowed);
+    Envelope.send(ctx, 405, "Method " + ctx.request().method() + " not allowed on " + ctx.request().path(),
+        new JsonObject().put("allow", allowed));
+  }
+
+  /** The port actually bound (differs from the configured one when that is 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

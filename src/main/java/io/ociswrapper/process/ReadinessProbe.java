@@ -1,0 +1,92 @@
+package io.ociswrapper.process;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Polls a child's readiness URL with the Vert.x web client until it answers 200, the child
+ * exits, or the deadline passes. TLS is not verified: oCIS serves a self-signed certificate.
+ */
+public final class ReadinessProbe {
+
+  /** Why waiting ended. */
+  public enum Outcome { READY, EXITED, TIMEOUT }
+
+  /** One probe never waits longer than this, so a hung server can't eat the whole budget. */
+  private static final long PROBE_TIMEOUT_MS = 2_000;
+
+  private final Vertx vertx;
+  private final WebClient client;
+  private final Duration interval;
+
+  public ReadinessProbe(Vertx vertx, Duration interval) {
+    this.vertx = vertx;
+    this.interval = interval;
+    this.client = WebClient.create(vertx, new WebClientOptions()
+        .setTrustAll(true)
+        .setVerifyHost(false)
+        .setKeepAlive(false)
+        .setConnectTimeout((int) PROBE_TIMEOUT_MS)
+        .setUserAgent("ociswrapper"));
+  }
+
+  /**
+   * Waits until {@code target} answers 200 while {@code child} is alive. A dead child ends the
+   * wait at once (a dead child with no retry left fails the reply without waiting out the budget).
+   */
+  public Future<Outcome> await(ChildProcess child, ProbeTarget target, long deadlineNanos) {
+    Promise<Outcome> outcome = Promise.promise();
+    long budgetMs = Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000);
+    long timer = vertx.setTimer(Math.max(1, budgetMs), id -> outcome.tryComplete(Outcome.TIMEOUT));
+    child.exit().onComplete(exit -> outcome.tryComplete(Outcome.EXITED));
+    poll(child, target, deadlineNanos, outcome);
+    return outcome.future().onComplete(done -> vertx.cancelTimer(timer));
+  }
+
+  /** A timer loop, not a chain of composed futures, so a long wait never nests deeply. */
+  private void poll(ChildProcess child, ProbeTarget target, long deadlineNanos, Promise<Outcome> outcome) {
+    long remainingMs = (deadlineNanos - System.nanoTime()) / 1_000_000;
+    if (outcome.future().isComplete() || remainingMs <= 0) {
+      return;
+    }
+    // Each probe is built anew so that its X-Request-ID carries the current time.
+    probe(target, Math.min(PROBE_TIMEOUT_MS, remainingMs)).onComplete(ok -> {
+      if (ok.result() && !child.hasExited()) {
+        outcome.tryComplete(Outcome.READY);
+      } else if (!outcome.future().isComplete()) {
+        vertx.setTimer(interval.toMillis(), id -> poll(child, target, deadlineNanos, outcome));
+      }
+    });
+  }
+
+  public Future<Boolean> probe(ProbeTarget target, long timeoutMs) {
+    HttpRequest<?> request = client.requestAbs(HttpMethod.GET, target.url())
+        .timeout(timeoutMs)
+        .putHeader("X-Request-ID", "ociswrapper-" + System.currentTimeMillis());
+    target.basicAuth().ifPresent(c -> request.basicAuthentication(c.username(), c.password()));
+    return request.send().map(response -> response.statusCode() == 200).otherwise(false);
+  }
+
+  public void close() {
+    client.close();
+  }
+
+  /** Where and how to probe. */
+  public record ProbeTarget(String url, Optional<Credentials> basicAuth) {
+
+    public static ProbeTarget of(String url) {
+      return new ProbeTarget(url, Optional.empty());
+    }
+  }
+
+  /** Basic-auth credentials for the Graph probe. */
+  public record Credentials(String username, String password) {
+  }
+}

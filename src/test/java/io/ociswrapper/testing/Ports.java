@@ -1,0 +1,21 @@
+package io.ociswrapper.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+
+/** Random free ports: tests never assume a fixed one. */
+public final class Ports {
+
+  private Ports() {
+  }
+
+  public static int free() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
