@@ -35,12 +35,14 @@ public final class Harness implements AutoCloseable {
   public final Standin standin;
   public final List<String> lines = new CopyOnWriteArrayList<>();
   private final Vertx vertx;
+  private final boolean ownsVertx;
   private final Wrapper wrapper;
   private final WebClient client;
   private final Path dir;
 
-  private Harness(Vertx vertx, Settings settings, Path dir) {
+  private Harness(Vertx vertx, boolean ownsVertx, Settings settings, Path dir) {
     this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
     this.settings = settings;
     this.dir = dir;
     this.standin = new Standin(dir.resolve("events.jsonl"));
@@ -54,10 +56,22 @@ public final class Harness implements AutoCloseable {
   }
 
   public static Harness start(Vertx vertx, Consumer<Settings> tweak) {
+    return start(vertx, false, tweak);
+  }
+
+  /**
+   * A second wrapper beside a test's main one needs a Vert.x of its own: two supervisors on one
+   * event bus would share the internal addresses (one wrapper per JVM in real use).
+   */
+  public static Harness startSeparate(Consumer<Settings> tweak) {
+    return start(Vertx.vertx(), true, tweak);
+  }
+
+  private static Harness start(Vertx vertx, boolean owns, Consumer<Settings> tweak) {
     Settings settings = new Settings();
     tweak.accept(settings);
     try {
-      return new Harness(vertx, settings, Files.createTempDirectory("ociswrapper-test"));
+      return new Harness(vertx, owns, settings, Files.createTempDirectory("ociswrapper-test"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -100,7 +114,12 @@ public final class Harness implements AutoCloseable {
 
   /** The environment the running stand-in oCIS reports it was started with. */
   public JsonObject childEnv() {
-    return new JsonObject(await(client.getAbs(settings.ocisUrl() + "/standin/env").send(), 10).bodyAsString());
+    return standinGet("/standin/env");
+  }
+
+  /** A GET on the running stand-in oCIS itself (TLS not verified, like the wrapper's probe). */
+  public JsonObject standinGet(String path) {
+    return new JsonObject(await(client.getAbs(settings.ocisUrl() + path).send(), 10).bodyAsString());
   }
 
   public JsonObject status() {
@@ -117,6 +136,9 @@ public final class Harness implements AutoCloseable {
     } finally {
       Processes.killAll(standin.allPids());
       client.close();
+      if (ownsVertx) {
+        await(vertx.close(), 30);
+      }
     }
   }
 
