@@ -17,8 +17,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -33,7 +33,7 @@ public final class Harness implements AutoCloseable {
 
   public final Settings settings;
   public final Standin standin;
-  public final List<String> lines = new CopyOnWriteArrayList<>();
+  public final Queue<String> lines = new ConcurrentLinkedQueue<>();
   private final Vertx vertx;
   private final boolean ownsVertx;
   private final Wrapper wrapper;
