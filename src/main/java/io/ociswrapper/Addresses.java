@@ -20,6 +20,10 @@ public final class Addresses {
   public static final String ROLLBACK = SUPERVISOR + "rollback";
   public static final String COMMAND = SUPERVISOR + "command";
   public static final String SNAPSHOT = SUPERVISOR + "snapshot";
+  public static final String SERVICE_START = SUPERVISOR + "service.start";
+  public static final String SERVICE_RESTART = SUPERVISOR + "service.restart";
+  public static final String SERVICE_STOP = SUPERVISOR + "service.stop";
+  public static final String SERVICES_ROLLBACK = SUPERVISOR + "services.rollback";
 
   private Addresses() {
   }

@@ -2,6 +2,7 @@ package io.ociswrapper;
 
 import io.ociswrapper.config.WrapperConfig;
 import io.ociswrapper.http.ApiVerticle;
+import io.ociswrapper.http.SupervisorClient;
 import io.ociswrapper.logs.LineSink;
 import io.ociswrapper.process.SupervisorVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -48,10 +49,8 @@ public final class Wrapper {
 
   /** The initial start runs through the queue like any other; nobody waits for its reply. */
   private void startOcis() {
-    vertx.eventBus().<JsonObject>request(Addresses.START, new JsonObject(),
-            new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(24L * 3600 * 1000))
-        .onSuccess(reply -> {
-          JsonObject body = reply.body();
+    new SupervisorClient(vertx).request(Addresses.START, new JsonObject())
+        .onSuccess(body -> {
           if (body.getBoolean("ok", false)) {
             LOG.info("oCIS is up (pid {}, ready after {} ms)", body.getLong("pid"), body.getLong("startMs"));
           } else {

@@ -39,6 +39,7 @@ public final class ApiVerticle extends VerticleBase {
     new StatusResource(supervisor).mount(routes);
     new LifecycleResource(supervisor).mount(routes);
     new CommandResource(supervisor).mount(routes);
+    new ServicesResource(supervisor).mount(routes);
 
     router.errorHandler(404, ctx -> Envelope.send(ctx, 404, "Not found: " + ctx.request().path()));
     router.errorHandler(405, ctx -> methodNotAllowed(ctx, routes));

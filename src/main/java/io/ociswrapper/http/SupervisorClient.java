@@ -25,27 +25,37 @@ public final class SupervisorClient {
     return vertx.eventBus().<JsonObject>request(address, body, LONG).map(message -> message.body());
   }
 
+  /** The contract's texts for one endpoint; {@code conflict} and {@code notRunning} may be null. */
+  public record Messages(String success, String failure, String conflict, String notRunning) {
+
+    public static Messages of(String success, String failure) {
+      return new Messages(success, failure, null, null);
+    }
+  }
+
   /**
    * Sends a lifecycle request and answers the HTTP request from the supervisor's facts:
-   * 200 with {@code success}, 409 with {@code conflict} when the supervisor says so, else 500
-   * with {@code failure}; timings and reasons travel along as extra fields.
+   * 200 with the success text; 409 when the supervisor reports a conflict; 500 with the
+   * not-running or failure text otherwise. Timings and reasons travel along as extra fields.
    */
-  public void forward(RoutingContext ctx, String address, JsonObject body, String success, String failure,
-      String conflict) {
+  public void forward(RoutingContext ctx, String address, JsonObject body, Messages messages) {
     request(address, body).onComplete(result -> {
       if (result.failed()) {
-        Envelope.send(ctx, 500, failure, new JsonObject().put("reason", result.cause().getMessage()));
+        Envelope.send(ctx, 500, messages.failure(), new JsonObject().put("reason", result.cause().getMessage()));
         return;
       }
       JsonObject extra = result.result().copy();
       boolean ok = Boolean.TRUE.equals(extra.remove("ok"));
-      boolean conflicted = Boolean.TRUE.equals(extra.remove("conflict"));
+      boolean conflict = Boolean.TRUE.equals(extra.remove("conflict"));
+      boolean notRunning = Boolean.TRUE.equals(extra.remove("notRunning"));
       if (ok) {
-        Envelope.send(ctx, 200, success, extra);
-      } else if (conflicted && conflict != null) {
-        Envelope.send(ctx, 409, conflict, extra);
+        Envelope.send(ctx, 200, messages.success(), extra);
+      } else if (conflict && messages.conflict() != null) {
+        Envelope.send(ctx, 409, messages.conflict(), extra);
+      } else if (notRunning && messages.notRunning() != null) {
+        Envelope.send(ctx, 500, messages.notRunning(), extra);
       } else {
-        Envelope.send(ctx, 500, failure, extra);
+        Envelope.send(ctx, 500, messages.failure(), extra);
       }
     });
   }

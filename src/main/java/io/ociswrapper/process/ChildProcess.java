@@ -5,8 +5,11 @@ import io.ociswrapper.logs.LineSink;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -53,17 +56,25 @@ public final class ChildProcess {
    */
   public static ChildProcess start(String source, List<String> argv, Map<String, String> env,
       LineSink sink, Context context, Executor io) throws IOException {
+    requireExecutable(Path.of(argv.get(0)));
     List<String> command = new ArrayList<>(List.of("setsid", "env", "--default-signal", "--"));
     command.addAll(argv);
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().clear();
     builder.environment().putAll(env);
-    builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     ChildProcess child = new ChildProcess(source, builder.start(), context);
     child.drain(child.process.getInputStream(), "stdout", sink, io);
     child.drain(child.process.getErrorStream(), "stderr", sink, io);
     LOG.info("started {} as pid {}: {}", source, child.pid(), String.join(" ", argv));
     return child;
+  }
+
+  /** A clear reason instead of setsid's or pty4j's own error when the binary is missing. */
+  static void requireExecutable(Path bin) throws IOException {
+    if (!Files.isRegularFile(bin) || !Files.isExecutable(bin)) {
+      throw new IOException("oCIS binary " + bin + " does not exist or is not executable");
+    }
   }
 
   private void drain(InputStream in, String stream, LineSink sink, Executor io) {

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,14 +44,12 @@ public final class CommandRunner {
 
   public Future<CommandResult> run(Path bin, List<String> args, List<String> inputs,
       Map<String, String> env, Duration timeout) {
-    if (!Files.isExecutable(bin)) {
-      return Future.failedFuture(new IOException("oCIS binary " + bin + " does not exist or is not executable"));
-    }
     List<String> argv = new ArrayList<>();
     argv.add(bin.toString());
     argv.addAll(args);
     PtyProcess process;
     try {
+      ChildProcess.requireExecutable(bin);
       process = new PtyProcessBuilder(argv.toArray(String[]::new))
           .setEnvironment(env)
           .setRedirectErrorStream(true)
@@ -60,7 +57,7 @@ public final class CommandRunner {
           .setInitialRows(50)
           .start();
     } catch (IOException e) {
-      return Future.failedFuture(new IOException("cannot run " + String.join(" ", argv) + ": " + e.getMessage(), e));
+      return Future.failedFuture(e);
     }
     running.add(process);
     return new Run(vertx.getOrCreateContext(), process, inputs, timeout).result()

@@ -66,23 +66,38 @@ public final class ReadinessProbe {
     });
   }
 
+  /** 200 on the target's URL, then, if it has one, 200 (or 404: not offered) on its second URL. */
   public Future<Boolean> probe(ProbeTarget target, long timeoutMs) {
-    HttpRequest<?> request = client.requestAbs(HttpMethod.GET, target.url())
+    return status(target, target.url(), timeoutMs).compose(code -> code != 200 || target.thenUrl().isEmpty()
+        ? Future.succeededFuture(code == 200)
+        : status(target, target.thenUrl().get(), timeoutMs).map(then -> then == 200 || then == 404));
+  }
+
+  private Future<Integer> status(ProbeTarget target, String url, long timeoutMs) {
+    HttpRequest<?> request = client.requestAbs(HttpMethod.GET, url)
         .timeout(timeoutMs)
         .putHeader("X-Request-ID", "ociswrapper-" + System.currentTimeMillis());
     target.basicAuth().ifPresent(c -> request.basicAuthentication(c.username(), c.password()));
-    return request.send().map(response -> response.statusCode() == 200).otherwise(false);
+    return request.send().map(response -> response.statusCode()).otherwise(-1);
   }
 
   public void close() {
     client.close();
   }
 
-  /** Where and how to probe. */
-  public record ProbeTarget(String url, Optional<Credentials> basicAuth) {
+  /** Where and how to probe: {@code url}, then {@code thenUrl} (a service's /healthz, then /readyz). */
+  public record ProbeTarget(String url, Optional<Credentials> basicAuth, Optional<String> thenUrl) {
 
     public static ProbeTarget of(String url) {
-      return new ProbeTarget(url, Optional.empty());
+      return new ProbeTarget(url, Optional.empty(), Optional.empty());
+    }
+
+    public static ProbeTarget withAuth(String url, Credentials credentials) {
+      return new ProbeTarget(url, Optional.of(credentials), Optional.empty());
+    }
+
+    public static ProbeTarget healthThenReady(String base) {
+      return new ProbeTarget(base + "/healthz", Optional.empty(), Optional.of(base + "/readyz"));
     }
   }
 

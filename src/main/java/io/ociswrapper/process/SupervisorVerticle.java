@@ -12,14 +12,12 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,6 +47,7 @@ public final class SupervisorVerticle extends VerticleBase implements ManagedPro
   private ProcessStopper stopper;
   private CommandRunner commands;
   private ManagedProcess ocis;
+  private Services services;
 
   public SupervisorVerticle(WrapperConfig config, LineSink sink) {
     this.config = config;
@@ -69,12 +68,18 @@ public final class SupervisorVerticle extends VerticleBase implements ManagedPro
     stopper = new ProcessStopper(vertx, config.stopTimeout());
     commands = new CommandRunner(vertx, io);
     ocis = new ManagedProcess("ocis", vertx, this::spawn, probe, stopper, this);
+    services = new Services(name -> new ManagedProcess(name, vertx, this::spawn, probe, stopper, this),
+        config.bin().toString(), config.baseEnv(), config.retry(), config.readyTimeout());
     register(Addresses.START, this::start);
     register(Addresses.STOP, this::stop);
     register(Addresses.CONFIGURE, this::configure);
     register(Addresses.ROLLBACK, this::rollback);
     register(Addresses.COMMAND, this::command);
     register(Addresses.SNAPSHOT, body -> Future.succeededFuture(snapshot()));
+    register(Addresses.SERVICE_START, body -> queued(() -> services.start(body.getString("name"), env(body))));
+    register(Addresses.SERVICE_RESTART, body -> queued(() -> services.restart(body.getString("name"), env(body))));
+    register(Addresses.SERVICE_STOP, body -> queued(() -> services.stop(body.getString("name"))));
+    register(Addresses.SERVICES_ROLLBACK, body -> queued(services::rollback));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -82,9 +87,9 @@ public final class SupervisorVerticle extends VerticleBase implements ManagedPro
   @Override
   public Future<?> stop() {
     commands.killAll();
-    return ocis.stop()
+    return stopAll()
         .otherwise(e -> {
-          LOG.error("could not stop oCIS cleanly: {}", e.getMessage());
+          LOG.error("could not stop every child cleanly: {}", e.getMessage());
           return StopReport.NOTHING_RUNNING;
         })
         .onComplete(v -> {
@@ -116,9 +121,14 @@ public final class SupervisorVerticle extends VerticleBase implements ManagedPro
     return queued(() -> stopAll().map(Replies::stopped).otherwise(e -> Replies.failure(e.getMessage())));
   }
 
-  private Future<JsonObject> configure(JsonObject body) {
+  private static Map<String, String> env(JsonObject body) {
     Map<String, String> env = new LinkedHashMap<>();
     body.getJsonObject("env", new JsonObject()).forEach(e -> env.put(e.getKey(), String.valueOf(e.getValue())));
+    return env;
+  }
+
+  private Future<JsonObject> configure(JsonObject body) {
+    Map<String, String> env = env(body);
     return queued(() -> {
       overrides.putAll(env);
       return restart();
@@ -138,8 +148,13 @@ public final class SupervisorVerticle extends VerticleBase implements ManagedPro
         : Future.succeededFuture(Replies.failure("could not stop oCIS: " + stopped.cause().getMessage())));
   }
 
+  /** oCIS and every separately started service; the services' stored overrides stay. */
   private Future<StopReport> stopAll() {
-    return ocis.stop();
+    Future<?> servicesStopped = services.stopAll();
+    Future<StopReport> ocisStopped = ocis.stop();
+    return Future.join(servicesStopped, ocisStopped).transform(done -> servicesStopped.failed()
+        ? Future.failedFuture(servicesStopped.cause())
+        : ocisStopped);
   }
 
   private Future<JsonObject> startOcis(long stopMs) {
@@ -171,9 +186,6 @@ public final class SupervisorVerticle extends VerticleBase implements ManagedPro
   }
 
   private ChildProcess spawn(String source, List<String> argv, Map<String, String> env) throws IOException {
-    if (!Files.isExecutable(config.bin())) {
-      throw new IOException("oCIS binary " + config.bin() + " does not exist or is not executable");
-    }
     return ChildProcess.start(source, argv, env, sink, context, io);
   }
 
@@ -182,8 +194,8 @@ public final class SupervisorVerticle extends VerticleBase implements ManagedPro
       return ProbeTarget.of(config.readyUrl().get());
     }
     if (config.hasAdminCredentials()) {
-      return new ProbeTarget(config.url() + "/graph/v1.0/me/drives",
-          Optional.of(new Credentials(config.adminUsername(), config.adminPassword())));
+      return ProbeTarget.withAuth(config.url() + "/graph/v1.0/me/drives",
+          new Credentials(config.adminUsername(), config.adminPassword()));
     }
     return ProbeTarget.of(config.url() + "/ocs/v1.php/cloud/capabilities?format=json");
   }
@@ -191,6 +203,7 @@ public final class SupervisorVerticle extends VerticleBase implements ManagedPro
   private JsonObject snapshot() {
     return new JsonObject()
         .put("ocis", ocis.snapshot().put("overrides", overrides.masked()))
+        .put("services", services.snapshot())
         .put("queue", queue.pending());
   }
 

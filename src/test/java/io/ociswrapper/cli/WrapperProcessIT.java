@@ -80,16 +80,22 @@ class WrapperProcessIT {
     int api = Ports.free();
     Process wrapper = serve(api, Ports.free());
     Standin standin = awaitRunning(api);
-    assertThat(Processes.living(standin.allPids())).hasSize(3);
+    HttpResponse<String> service = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api + "/services/audit"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"AUDIT_DEBUG_ADDR\":\"127.0.0.1:" + Ports.free() + "\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(service.statusCode()).as(service.body()).isEqualTo(200);
+    // oCIS, its two grandchildren, the audit service and its two.
+    assertThat(Processes.living(standin.allPids())).hasSize(6);
 
     wrapper.destroy();
 
     assertThat(wrapper.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(Processes.living(standin.allPids())).isEmpty();
-    assertThat(standin.events("exit")).singleElement()
-        .satisfies(e -> assertThat(e.getString("signal")).isEqualTo("SIGINT"));
+    assertThat(standin.events("exit")).hasSize(2)
+        .allSatisfy(e -> assertThat(e.getString("signal")).isEqualTo("SIGINT"));
     String stdout = Files.readString(dir.resolve("stdout.log"));
-    assertThat(stdout).contains("[ociswrapper]", "\"message\":\"starting ocis (stand-in)\"");
+    assertThat(stdout).contains("[ociswrapper]", "\"message\":\"starting ocis (stand-in)\"",
+        "[audit] {\"level\":\"info\",\"service\":\"audit\"");
   }
 
   @Test
