@@ -4,6 +4,7 @@ import io.ociswrapper.config.WrapperConfig;
 import io.ociswrapper.http.ApiVerticle;
 import io.ociswrapper.http.SupervisorClient;
 import io.ociswrapper.logs.LineSink;
+import io.ociswrapper.logs.LogHub;
 import io.ociswrapper.process.SupervisorVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -21,6 +22,13 @@ public final class Wrapper {
 
   private static final Logger LOG = LoggerFactory.getLogger(Wrapper.class);
 
+  /**
+   * Netty 4.2 lets an event loop run queued tasks for up to 1 s before it looks at I/O again.
+   * A flooding child keeps the log publisher's tasks coming, so the API would stall for that
+   * second; 20 ms keeps it answering. Must be set before Netty loads (done in {@code Main}).
+   */
+  public static final String TASK_QUANTUM_PROPERTY = "io.netty.eventLoop.maxTaskProcessingQuantumMs";
+
   private final Vertx vertx;
   private final ApiVerticle api;
   private final String supervisorId;
@@ -33,10 +41,13 @@ public final class Wrapper {
     this.apiId = apiId;
   }
 
+  /** {@code sink} gets every child line besides the log hub (the console, in {@code serve}). */
   public static Future<Wrapper> start(Vertx vertx, WrapperConfig config, LineSink sink) {
-    ApiVerticle api = new ApiVerticle(config.host(), config.port());
-    return vertx.deployVerticle(new SupervisorVerticle(config, sink),
-            new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+    LogHub logs = new LogHub(vertx, config.logBuffer());
+    ApiVerticle api = new ApiVerticle(config.host(), config.port(), logs);
+    return logs.serveTailRequests(vertx)
+        .compose(v -> vertx.deployVerticle(new SupervisorVerticle(config, logs.andThen(sink)),
+            new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)))
         .compose(supervisorId -> vertx.deployVerticle(api)
             .map(apiId -> new Wrapper(vertx, api, supervisorId, apiId)))
         .onSuccess(wrapper -> {

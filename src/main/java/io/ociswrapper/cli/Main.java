@@ -1,5 +1,6 @@
 package io.ociswrapper.cli;
 
+import io.ociswrapper.Wrapper;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
@@ -17,6 +18,7 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     // Before any Vert.x class loads: Vert.x logs through SLF4J (logback), like everything else.
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+    System.setProperty(Wrapper.TASK_QUANTUM_PROPERTY, System.getProperty(Wrapper.TASK_QUANTUM_PROPERTY, "20"));
     System.exit(commandLine(System.getenv(), args).execute(args));
   }
 

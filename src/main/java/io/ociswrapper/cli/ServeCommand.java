@@ -88,6 +88,10 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Default time limit of POST /command (default: ${DEFAULT-VALUE}).")
   Duration commandTimeout;
 
+  @Option(names = "--log-buffer", defaultValue = "10000", paramLabel = "LINES",
+      description = "Child output lines kept for GET /logs and ocis.log.tail (default: ${DEFAULT-VALUE}).")
+  int logBuffer;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "Config file of <name>=<value> lines (default: " + Defaults.DEFAULT_FILE + " if it exists).")
   Path config;
@@ -140,6 +144,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     require(port >= 0 && port <= 65535, "--port must be between 0 and 65535, not " + port);
     require(retry >= 0, "--retry must not be negative, not " + retry);
+    require(logBuffer >= 1 && logBuffer <= 10_000_000, "--log-buffer must be between 1 and 10000000, not " + logBuffer);
     requireUrl("--url", url);
     if (readyUrl != null && !readyUrl.isBlank()) {
       requireUrl("--ready-url", readyUrl);
@@ -150,7 +155,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     return new WrapperConfig(bin.toAbsolutePath(), url, retry, host, port, adminUsername, adminPassword,
         skipOcisRun, readyTimeout, readyInterval, Optional.ofNullable(readyUrl).filter(s -> !s.isBlank()),
-        stopTimeout, commandTimeout, System.getenv());
+        stopTimeout, commandTimeout, logBuffer, System.getenv());
   }
 
   private void requireUrl(String option, String value) {

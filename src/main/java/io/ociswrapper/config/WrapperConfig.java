@@ -23,6 +23,7 @@ public record WrapperConfig(
     Optional<String> readyUrl,
     Duration stopTimeout,
     Duration commandTimeout,
+    int logBuffer,
     Map<String, String> baseEnv) {
 
   public WrapperConfig {
@@ -38,6 +39,6 @@ public record WrapperConfig(
   public static WrapperConfig defaults() {
     return new WrapperConfig(Path.of("/usr/bin/ocis"), "https://localhost:9200", 5, "0.0.0.0", 5200,
         "", "", false, Duration.ofSeconds(60), Duration.ofMillis(100), Optional.empty(),
-        Duration.ofSeconds(30), Duration.ofSeconds(5), System.getenv());
+        Duration.ofSeconds(30), Duration.ofSeconds(5), 10_000, System.getenv());
   }
 }

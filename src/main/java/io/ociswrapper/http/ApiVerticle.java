@@ -1,5 +1,6 @@
 package io.ociswrapper.http;
 
+import io.ociswrapper.logs.LogHub;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -23,11 +24,14 @@ public final class ApiVerticle extends VerticleBase {
 
   private final String host;
   private final int port;
+  private final LogHub logs;
+  private final EventBusBridge bridge = new EventBusBridge();
   private HttpServer server;
 
-  public ApiVerticle(String host, int port) {
+  public ApiVerticle(String host, int port, LogHub logs) {
     this.host = host;
     this.port = port;
+    this.logs = logs;
   }
 
   @Override
@@ -36,10 +40,12 @@ public final class ApiVerticle extends VerticleBase {
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     RouteTable routes = new RouteTable(router);
     SupervisorClient supervisor = new SupervisorClient(vertx);
-    new StatusResource(supervisor).mount(routes);
+    new StatusResource(supervisor, () -> bridge.dropped() + logs.dropped()).mount(routes);
     new LifecycleResource(supervisor).mount(routes);
     new CommandResource(supervisor).mount(routes);
     new ServicesResource(supervisor).mount(routes);
+    new LogsResource(supervisor).mount(routes);
+    bridge.mount(vertx, router);
 
     router.errorHandler(404, ctx -> Envelope.send(ctx, 404, "Not found: " + ctx.request().path()));
     router.errorHandler(405, ctx -> methodNotAllowed(ctx, routes));
@@ -53,7 +59,11 @@ public final class ApiVerticle extends VerticleBase {
     return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
         .requestHandler(router)
         .listen()
-        .onSuccess(s -> server = s);
+        .onSuccess(s -> {
+          server = s;
+          // Published from this loop, where the bridge's subscribers live: they pace the publisher.
+          logs.publishFrom(context);
+        });
   }
 
   private static void methodNotAllowed(RoutingContext ctx, RouteTable routes) {

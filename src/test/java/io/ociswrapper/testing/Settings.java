@@ -22,6 +22,7 @@ public final class Settings {
   public String readyUrl;
   public Duration stopTimeout = Duration.ofSeconds(5);
   public Duration commandTimeout = Duration.ofSeconds(5);
+  public int logBuffer = 10_000;
   /** The wrapper's own environment, which every child inherits. */
   public final Map<String, String> env = new HashMap<>(System.getenv());
 
@@ -34,6 +35,6 @@ public final class Settings {
     base.putIfAbsent("OCIS_URL", ocisUrl());
     base.put("STANDIN_EVENTS", events.toString());
     return new WrapperConfig(bin, ocisUrl(), retry, "127.0.0.1", 0, adminUsername, adminPassword, skipOcisRun,
-        readyTimeout, readyInterval, Optional.ofNullable(readyUrl), stopTimeout, commandTimeout, base);
+        readyTimeout, readyInterval, Optional.ofNullable(readyUrl), stopTimeout, commandTimeout, logBuffer, base);
   }
 }
