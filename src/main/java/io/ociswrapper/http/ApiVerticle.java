@@ -3,12 +3,14 @@ package io.ociswrapper.http;
 import io.ociswrapper.logs.LogHub;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +48,9 @@ public final class ApiVerticle extends VerticleBase {
     new ServicesResource(supervisor).mount(routes);
     new LogsResource(supervisor).mount(routes);
     bridge.mount(vertx, router);
+    // The live log page and its bundled scripts, from the jar's webroot/ui.
+    router.route(HttpMethod.GET, "/ui/*").handler(StaticHandler.create("webroot/ui").setCachingEnabled(false));
+    routes.add(HttpMethod.GET, "/", ctx -> ctx.reroute("/ui/index.html"));
 
     router.errorHandler(404, ctx -> Envelope.send(ctx, 404, "Not found: " + ctx.request().path()));
     router.errorHandler(405, ctx -> methodNotAllowed(ctx, routes));
@@ -67,6 +72,12 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private static void methodNotAllowed(RoutingContext ctx, RouteTable routes) {
+    if (!ctx.normalizedPath().equals(ctx.request().path())) {
+      // "/services/.." is normalized to "/" by the router: a bad path, not a wrong method.
+      Envelope.send(ctx, 400, "Invalid path '" + ctx.request().path() + "'",
+          new JsonObject().put("reason", "dot segments and empty segments are not allowed"));
+      return;
+    }
     String allowed = routes.allowed(ctx.request().path());
     ctx.response().putHeader("Allow", allowed);
     Envelope.send(ctx, 405, "Method " + ctx.request().method() + " not allowed on " + ctx.request().path(),

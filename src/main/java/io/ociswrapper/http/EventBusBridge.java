@@ -44,19 +44,20 @@ public final class EventBusBridge {
       missed.remove(event.socket());
     } else if (event.type() == BridgeEventType.RECEIVE) {
       AtomicLong lost = missed.computeIfAbsent(event.socket(), s -> new AtomicLong());
+      JsonObject raw = event.getRawMessage();
+      JsonObject body = raw.getValue("body") instanceof JsonObject json ? json : null;
+      // A line the log hub already had to skip lines for carries that count: keep it either way.
+      long carried = body == null ? 0 : body.getLong("dropped", 0L);
       if (event.socket().writeQueueFull()) {
-        lost.incrementAndGet();
+        lost.addAndGet(1 + carried);
         dropped.incrementAndGet();
         event.complete(false);
         return;
       }
       long gap = lost.getAndSet(0);
-      if (gap > 0) {
-        JsonObject raw = event.getRawMessage();
-        if (raw.getValue("body") instanceof JsonObject body) {
-          raw.put("body", body.copy().put("dropped", gap));
-          event.setRawMessage(raw);
-        }
+      if (gap > 0 && body != null) {
+        raw.put("body", body.copy().put("dropped", carried + gap));
+        event.setRawMessage(raw);
       }
     }
     event.complete(true);

@@ -53,6 +53,23 @@ class RoutingTest {
   }
 
   @Test
+  void rootServesTheLogPageWithBundledScriptsOnly() {
+    Reply page = wrapper.call(HttpMethod.GET, "/");
+
+    assertThat(page.code()).isEqualTo(200);
+    assertThat(page.headers().get("Content-Type")).startsWith("text/html");
+    assertThat(page.body()).contains("/ui/lib/sockjs.min.js", "/ui/lib/vertx-eventbus.js", "/ui/app.js");
+    assertThat(page.body()).doesNotContainPattern("src=\"(https?:)?//");
+    for (String script : new String[] {"/ui/lib/sockjs.min.js", "/ui/lib/vertx-eventbus.js", "/ui/app.js", "/ui/app.css"}) {
+      Reply file = wrapper.call(HttpMethod.GET, script);
+      assertThat(file.code()).as(script).isEqualTo(200);
+      assertThat(file.body()).isNotBlank();
+    }
+    assertThat(wrapper.call(HttpMethod.GET, "/ui/nope.js").code()).isEqualTo(404);
+    assertThat(wrapper.call(HttpMethod.POST, "/").code()).isEqualTo(405);
+  }
+
+  @Test
   void healthzAnswersOk() {
     Reply reply = wrapper.call(HttpMethod.GET, "/healthz");
 
