@@ -39,7 +39,8 @@ import sun.misc.Signal;
  *   {@code STANDIN_CRASH_TIMES=N}, only the first N starts crash.</li>
  *   <li>{@code STANDIN_IGNORE_SIGINT=true}; {@code STANDIN_STOP_DELAY}: time to shut down.</li>
  *   <li>{@code STANDIN_GRANDCHILDREN=N}: N extra processes, the last one double-forked.</li>
- *   <li>{@code STANDIN_FLOOD_LINES=N}, {@code STANDIN_LONG_LINE_BYTES=N},
+ *   <li>{@code STANDIN_FLOOD_LINES=N} (at {@code STANDIN_FLOOD_RATE} lines/s; default as fast as it can),
+ *   {@code STANDIN_LONG_LINE_BYTES=N},
  *   {@code STANDIN_LOG_EVERY}: output once ready.</li>
  * </ul>
  */
@@ -255,8 +256,19 @@ final class ServerMode {
     if (flood > 0) {
       events.record("flood-start", ",\"lines\":" + flood);
       BufferedOutputStream buffered = new BufferedOutputStream(target, 1 << 16);
+      long rate = number("STANDIN_FLOOD_RATE", 0);
+      long begun = System.nanoTime();
       for (long i = 1; i <= flood; i++) {
         buffered.write(("flood " + i + "\n").getBytes(StandardCharsets.US_ASCII));
+        if (rate > 0 && i % 1000 == 0) {
+          // Paced in steps of 1000 lines: STANDIN_FLOOD_RATE lines per second on average.
+          buffered.flush();
+          long due = begun + i * 1_000_000_000L / rate;
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+          }
+        }
       }
       buffered.flush();
       events.record("flood-end", ",\"lines\":" + flood);

@@ -213,28 +213,41 @@ class LogStreamTest {
 
   @Test
   void aStuckSubscriberNeverSlowsTheChildOrTheApi() throws Exception {
+    wrapper.close();
+    wrapper = Harness.start(vertx, s -> s.captureLines = false);
     try (Socket stuck = new Socket("127.0.0.1", wrapper.port())) {
       stuck.setReceiveBufferSize(4096);
       upgrade(stuck);
       sendMaskedText(stuck.getOutputStream(), new JsonObject().put("type", "register").put("address", "ocis.log").encode());
       await().pollDelay(Duration.ofMillis(200)).until(() -> true);
 
-      assertThat(wrapper.call(HttpMethod.PUT, "/config", "{\"STANDIN_FLOOD_LINES\":\"300000\"}").code()).isEqualTo(200);
-      long worstMs = 0;
-      while (wrapper.standin.events("flood-end").isEmpty()) {
-        long before = System.nanoTime();
-        assertThat(wrapper.call(HttpMethod.GET, "/status").code()).isEqualTo(200);
-        worstMs = Math.max(worstMs, (System.nanoTime() - before) / 1_000_000);
-      }
-      await().atMost(Duration.ofSeconds(30)).until(() -> wrapper.lines.contains("ocis stdout flood 300000"));
+      // The first flood warms the JIT up (a cold JVM compiles the line path while it runs); the
+      // second is the one measured.
+      flood("warm-up");
+      long worstMs = flood("measured");
 
-      // Issue 4 aims at 100 ms; with a 1M lines/s flood on 2 cores the worst seen is ~400 ms.
-      assertThat(worstMs).isLessThan(500);
+      // Measured here once warm: worst 40-60 ms (target 100 ms); the bound leaves room for a
+      // loaded CI machine, so that the test never fails on timing alone.
+      assertThat(worstMs).isLessThan(250);
       assertThat(wrapper.call(HttpMethod.GET, "/status").json().getLong("droppedLogLines")).isPositive();
       Runtime rt = Runtime.getRuntime();
       System.gc();
       assertThat(rt.totalMemory() - rt.freeMemory()).isLessThan(512L * 1024 * 1024);
     }
+  }
+
+  /** Floods 300000 lines and answers the worst /status latency seen while the child wrote them. */
+  private long flood(String label) {
+    int floodsBefore = wrapper.standin.events("flood-end").size();
+    assertThat(wrapper.call(HttpMethod.PUT, "/config", "{\"STANDIN_FLOOD_LINES\":\"300000\",\"RUN\":\"" + label + "\"}")
+        .code()).isEqualTo(200);
+    long worstMs = 0;
+    while (wrapper.standin.events("flood-end").size() == floodsBefore) {
+      long before = System.nanoTime();
+      assertThat(wrapper.call(HttpMethod.GET, "/status").code()).isEqualTo(200);
+      worstMs = Math.max(worstMs, (System.nanoTime() - before) / 1_000_000);
+    }
+    return worstMs;
   }
 
   /** A WebSocket handshake by hand, so that the test controls (and never does) the reading. */

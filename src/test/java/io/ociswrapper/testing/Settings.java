@@ -23,6 +23,8 @@ public final class Settings {
   public Duration stopTimeout = Duration.ofSeconds(5);
   public Duration commandTimeout = Duration.ofSeconds(5);
   public int logBuffer = 10_000;
+  /** Keep every child line in {@link Harness#lines}; off for floods, where it would only load the heap. */
+  public boolean captureLines = true;
   /** The wrapper's own environment, which every child inherits. */
   public final Map<String, String> env = new HashMap<>(System.getenv());
 
