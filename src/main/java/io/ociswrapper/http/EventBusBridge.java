@@ -17,13 +17,23 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The SockJS event bus bridge at {@code /eventbus/*}: out only {@value Addresses#LOG} and
  * {@value Addresses#STATUS}, in only the request address {@value Addresses#LOG_TAIL}; everything
- * else is denied. A subscriber that does not read never slows anyone: when its socket's write
- * queue is full, its messages are dropped and counted, and the next message it does get carries
- * {@code dropped}, the number it missed, so a gap in {@code seq} is never silent.
+ * else is denied.
+ *
+ * <p>A subscriber that does not read never slows anyone: while its socket's write queue is full,
+ * messages for it are not queued. The newest one is held back, the others are dropped and
+ * counted; when the socket drains (or the next message fits) the held one is sent first, with
+ * {@code dropped} = the number it stands in for. So a gap in {@code seq} is always reported, the
+ * last line of a burst always arrives, and at most one message per socket waits in memory.
  */
 public final class EventBusBridge {
 
-  private final Map<SockJSSocket, AtomicLong> missed = new ConcurrentHashMap<>();
+  /** What one socket missed while it was full. Touched only on that socket's event loop. */
+  private static final class Backlog {
+    long lost;
+    JsonObject held;
+  }
+
+  private final Map<SockJSSocket, Backlog> backlogs = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
 
   public void mount(Vertx vertx, Router router) {
@@ -41,25 +51,44 @@ public final class EventBusBridge {
 
   private void event(BridgeEvent event) {
     if (event.type() == BridgeEventType.SOCKET_CLOSED) {
-      missed.remove(event.socket());
+      backlogs.remove(event.socket());
     } else if (event.type() == BridgeEventType.RECEIVE) {
-      AtomicLong lost = missed.computeIfAbsent(event.socket(), s -> new AtomicLong());
-      JsonObject raw = event.getRawMessage();
-      JsonObject body = raw.getValue("body") instanceof JsonObject json ? json : null;
-      // A line the log hub already had to skip lines for carries that count: keep it either way.
-      long carried = body == null ? 0 : body.getLong("dropped", 0L);
-      if (event.socket().writeQueueFull()) {
-        lost.addAndGet(1 + carried);
-        dropped.incrementAndGet();
+      SockJSSocket socket = event.socket();
+      Backlog backlog = backlogs.computeIfAbsent(socket, s -> {
+        Backlog created = new Backlog();
+        s.drainHandler(v -> sendHeld(s, created));
+        return created;
+      });
+      if (socket.writeQueueFull()) {
+        if (backlog.held != null) {
+          backlog.lost += 1 + carried(backlog.held);
+          dropped.incrementAndGet();
+        }
+        backlog.held = event.getRawMessage();
         event.complete(false);
         return;
       }
-      long gap = lost.getAndSet(0);
-      if (gap > 0 && body != null) {
-        raw.put("body", body.copy().put("dropped", carried + gap));
-        event.setRawMessage(raw);
-      }
+      sendHeld(socket, backlog);
     }
     event.complete(true);
+  }
+
+  /** Sends the held-back message, ahead of anything newer, with the count of those it replaced. */
+  private static void sendHeld(SockJSSocket socket, Backlog backlog) {
+    JsonObject raw = backlog.held;
+    if (raw == null || socket.writeQueueFull()) {
+      return;
+    }
+    backlog.held = null;
+    if (backlog.lost > 0 && raw.getValue("body") instanceof JsonObject body) {
+      raw = raw.copy().put("body", body.copy().put("dropped", carried(raw) + backlog.lost));
+    }
+    backlog.lost = 0;
+    socket.write(raw.encode());
+  }
+
+  /** Lines the log hub already had to skip before this message (its own {@code dropped}). */
+  private static long carried(JsonObject raw) {
+    return raw.getValue("body") instanceof JsonObject body ? body.getLong("dropped", 0L) : 0L;
   }
 }
