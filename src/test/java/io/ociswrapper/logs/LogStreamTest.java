@@ -17,6 +17,8 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -202,6 +204,21 @@ class LogStreamTest {
     }
   }
 
+  @Test
+  void aFiveMebibyteLineDoesNotBreakTheStream() {
+    assertThat(wrapper.call(HttpMethod.PUT, "/config", "{\"STANDIN_LONG_LINE_BYTES\":\"" + (5 << 20) + "\"}").code())
+        .isEqualTo(200);
+    await().atMost(Duration.ofSeconds(15)).until(() -> wrapper.call(HttpMethod.GET, "/logs?tail=5").body()
+        .contains("long line written"));
+
+    JsonArray lines = wrapper.call(HttpMethod.GET, "/logs?tail=200").json().getJsonArray("lines");
+    List<String> texts = lines.stream().map(l -> ((JsonObject) l).getString("line")).collect(Collectors.toList());
+    assertThat(texts.stream().filter(t -> t.startsWith("xxxx"))).hasSize(80)
+        .allSatisfy(t -> assertThat(t).endsWith(LineReader.SPLIT_MARKER));
+    assertThat(texts).contains("END");
+    assertThat(texts.get(texts.size() - 1)).contains("long line written");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"tail=-1", "tail=x", "since=abc", "stream=stdin", "source=Bad", "limit=3", "tail=1&tail=2"})
   void badParametersAre400(String query) {
@@ -224,11 +241,13 @@ class LogStreamTest {
       // The first flood warms the JIT up (a cold JVM compiles the line path while it runs); the
       // second is the one measured.
       flood("warm-up");
-      long worstMs = flood("measured");
+      List<Long> latencies = flood("measured");
 
-      // Measured here once warm: worst 40-60 ms (target 100 ms); the bound leaves room for a
-      // loaded CI machine, so that the test never fails on timing alone.
-      assertThat(worstMs).isLessThan(250);
+      // Target 100 ms. Measured here once warm: worst 40-60 ms; the worst-case bound leaves room
+      // for a loaded CI machine, so that the test never fails on one scheduling hiccup alone.
+      assertThat(latencies).isNotEmpty();
+      assertThat(latencies.get(latencies.size() * 9 / 10)).isLessThan(100);
+      assertThat(latencies.get(latencies.size() - 1)).isLessThan(250);
       assertThat(wrapper.call(HttpMethod.GET, "/status").json().getLong("droppedLogLines")).isPositive();
       Runtime rt = Runtime.getRuntime();
       System.gc();
@@ -236,18 +255,19 @@ class LogStreamTest {
     }
   }
 
-  /** Floods 300000 lines and answers the worst /status latency seen while the child wrote them. */
-  private long flood(String label) {
+  /** Floods 300000 lines and answers the /status latencies seen while the child wrote them, sorted. */
+  private List<Long> flood(String label) {
     int floodsBefore = wrapper.standin.events("flood-end").size();
     assertThat(wrapper.call(HttpMethod.PUT, "/config", "{\"STANDIN_FLOOD_LINES\":\"300000\",\"RUN\":\"" + label + "\"}")
         .code()).isEqualTo(200);
-    long worstMs = 0;
+    List<Long> latencies = new ArrayList<>();
     while (wrapper.standin.events("flood-end").size() == floodsBefore) {
       long before = System.nanoTime();
       assertThat(wrapper.call(HttpMethod.GET, "/status").code()).isEqualTo(200);
-      worstMs = Math.max(worstMs, (System.nanoTime() - before) / 1_000_000);
+      latencies.add((System.nanoTime() - before) / 1_000_000);
     }
-    return worstMs;
+    Collections.sort(latencies);
+    return latencies;
   }
 
   /** A WebSocket handshake by hand, so that the test controls (and never does) the reading. */
