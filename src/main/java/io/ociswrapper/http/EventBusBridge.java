@@ -31,12 +31,20 @@ public final class EventBusBridge {
   private static final class Backlog {
     long lost;
     JsonObject held;
+    boolean retrying;
   }
+
+  /** How often a held-back message is offered again: a SockJS socket may never report a drain. */
+  private static final long RETRY_MS = 20;
+  /** What may wait for one slow subscriber before lines are dropped for it. */
+  private static final int WRITE_QUEUE_BYTES = 1024 * 1024;
 
   private final Map<SockJSSocket, Backlog> backlogs = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
+  private Vertx vertx;
 
   public void mount(Vertx vertx, Router router) {
+    this.vertx = vertx;
     SockJSBridgeOptions options = new SockJSBridgeOptions()
         .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.LOG))
         .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.STATUS))
@@ -50,7 +58,11 @@ public final class EventBusBridge {
   }
 
   private void event(BridgeEvent event) {
-    if (event.type() == BridgeEventType.SOCKET_CLOSED) {
+    if (event.type() == BridgeEventType.SOCKET_CREATED) {
+      // SockJS sessions batch pending messages into one frame; 64 KiB (the default) is only
+      // ~600 lines, too few to ride out a burst. Still a bound per connection.
+      event.socket().setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
+    } else if (event.type() == BridgeEventType.SOCKET_CLOSED) {
       backlogs.remove(event.socket());
     } else if (event.type() == BridgeEventType.RECEIVE) {
       SockJSSocket socket = event.socket();
@@ -65,12 +77,30 @@ public final class EventBusBridge {
           dropped.incrementAndGet();
         }
         backlog.held = event.getRawMessage();
+        retryLater(socket, backlog);
         event.complete(false);
         return;
       }
       sendHeld(socket, backlog);
     }
     event.complete(true);
+  }
+
+  private void retryLater(SockJSSocket socket, Backlog backlog) {
+    if (backlog.retrying) {
+      return;
+    }
+    backlog.retrying = true;
+    vertx.setTimer(RETRY_MS, id -> {
+      backlog.retrying = false;
+      if (backlogs.get(socket) != backlog) {
+        return;
+      }
+      sendHeld(socket, backlog);
+      if (backlog.held != null) {
+        retryLater(socket, backlog);
+      }
+    });
   }
 
   /** Sends the held-back message, ahead of anything newer, with the count of those it replaced. */
