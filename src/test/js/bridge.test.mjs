@@ -3,56 +3,20 @@
 // Run: node --test src/test/js/   (after `mvn package`; scripts/test does both)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { api, requireWeb, startWrapper, until } from './support.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const require = createRequire(path.join(root, 'src/main/web/package.json'));
-const EventBus = require('@vertx/eventbus-bridge-client.js');
+const EventBus = requireWeb('@vertx/eventbus-bridge-client.js');
 const LINES = 100000;
 
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function until(condition, ms, what) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('timed out waiting for ' + what);
-}
-
-async function api(port, method, pathname, body) {
-  const response = await fetch(`http://127.0.0.1:${port}${pathname}`, { method, body });
-  return { code: response.status, json: await response.json() };
-}
-
 test('a bridge client receives 100000 flood lines with no silent gap in seq', { timeout: 120000 }, async () => {
-  const apiPort = await freePort();
-  const ocisPort = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'ociswrapper-node-'));
-  const wrapper = spawn('java', ['-jar', path.join(root, 'target/ociswrapper.jar'), 'serve',
-    '--bin', path.join(root, 'scripts/ocis-standin'), '--url', `http://127.0.0.1:${ocisPort}`,
-    '--port', String(apiPort), '--host', '127.0.0.1', '--skip-ocis-run'], {
-    env: { ...process.env, OCIS_URL: `http://127.0.0.1:${ocisPort}`, STANDIN_EVENTS: path.join(dir, 'events.jsonl') },
-    stdio: 'ignore',
-  });
-  const exited = new Promise((resolve) => wrapper.on('exit', resolve));
+  const wrapper = await startWrapper(['--skip-ocis-run'], { STANDIN_EVENTS: path.join(dir, 'events.jsonl') });
+  const apiPort = wrapper.apiPort;
   let eb;
   try {
-    await until(async () => (await api(apiPort, 'GET', '/healthz').catch(() => ({ code: 0 }))).code === 200, 30000, 'the wrapper');
     eb = new EventBus(`http://127.0.0.1:${apiPort}/eventbus`);
     await new Promise((resolve) => { eb.onopen = resolve; });
 
@@ -95,7 +59,6 @@ test('a bridge client receives 100000 flood lines with no silent gap in seq', { 
       `latency median ${latencies[Math.floor(latencies.length / 2)]} ms p99 ${latencies[Math.floor(latencies.length * 0.99)]} ms`);
   } finally {
     if (eb) eb.close();
-    wrapper.kill('SIGTERM');
-    await exited;
+    await wrapper.stop();
   }
 });

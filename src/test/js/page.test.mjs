@@ -2,56 +2,22 @@
 // it shows a line that the stand-in printed after the page was opened.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { api, requireWeb, root, startWrapper, until } from './support.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const require = createRequire(path.join(root, 'src/main/web/package.json'));
-const { chromium } = require('playwright-core');
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function until(condition, ms, what) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('timed out waiting for ' + what);
-}
-
-async function api(port, method, pathname, body) {
-  const response = await fetch(`http://127.0.0.1:${port}${pathname}`, { method, body });
-  return { code: response.status, json: await response.json() };
-}
+const { chromium } = requireWeb('playwright-core');
 
 test('the log page shows a line printed after it was opened', { timeout: 120000 }, async () => {
-  const apiPort = await freePort();
-  const ocisPort = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'ociswrapper-page-'));
-  const wrapper = spawn('java', ['-jar', path.join(root, 'target/ociswrapper.jar'), 'serve',
-    '--bin', path.join(root, 'scripts/ocis-standin'), '--url', `http://127.0.0.1:${ocisPort}`,
-    '--port', String(apiPort), '--host', '127.0.0.1'], {
-    env: { ...process.env, OCIS_URL: `http://127.0.0.1:${ocisPort}` },
-    stdio: 'ignore',
-  });
-  const exited = new Promise((resolve) => wrapper.on('exit', resolve));
+  const wrapper = await startWrapper();
+  const apiPort = wrapper.apiPort;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run'],
+    env: { ...process.env, HOME: dir },
   });
   try {
     await until(async () => (await api(apiPort, 'GET', '/status').catch(() => ({ json: {} }))).json?.ocis?.state === 'RUNNING',
@@ -78,7 +44,6 @@ test('the log page shows a line printed after it was opened', { timeout: 120000 
       && !u.startsWith(`ws://127.0.0.1:${apiPort}/`)), [], 'the page loads nothing from elsewhere');
   } finally {
     await browser.close();
-    wrapper.kill('SIGTERM');
-    await exited;
+    await wrapper.stop();
   }
 });
