@@ -1,6 +1,5 @@
 package io.ociswrapper.process;
 
-import io.ociswrapper.process.ReadinessProbe.Outcome;
 import io.ociswrapper.process.ReadinessProbe.ProbeTarget;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -48,6 +48,7 @@ public final class SupervisorVerticle extends VerticleBase implements ManagedPro
   private CommandRunner commands;
   private ManagedProcess ocis;
   private Services services;
+  private boolean closing;
 
   public SupervisorVerticle(WrapperConfig config, LineSink sink) {
     this.config = config;
@@ -86,6 +87,8 @@ public final class SupervisorVerticle extends VerticleBase implements ManagedPro
   /** Undeploy (the wrapper got SIGTERM or SIGINT): no child may outlive the wrapper. */
   @Override
   public Future<?> stop() {
+    // A start or crash retry still running must not spawn anything after this point.
+    closing = true;
     commands.killAll();
     return stopAll()
         .otherwise(e -> {
@@ -186,6 +189,9 @@ public final class SupervisorVerticle extends VerticleBase implements ManagedPro
   }
 
   private ChildProcess spawn(String source, List<String> argv, Map<String, String> env) throws IOException {
+    if (closing) {
+      throw new IOException("the wrapper is shutting down");
+    }
     return ChildProcess.start(source, argv, env, sink, context, io);
   }
 
