@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -161,6 +162,13 @@ public final class SupervisorVerticle extends VerticleBase implements ManagedPro
   }
 
   private Future<JsonObject> startOcis(long stopMs) {
+    // Our own oCIS is stopped by now: whatever still listens there is somebody else's.
+    Optional<String> held = PortHolder.of(config.url());
+    if (held.isPresent()) {
+      LOG.error("not starting oCIS: {}", held.get());
+      return Future.succeededFuture(Replies.failure("oCIS " + held.get()
+          + "; stop that process (an oCIS left over from an earlier wrapper?) and retry").put("stopMs", stopMs));
+    }
     Map<String, String> env = overrides.applyTo(config.baseEnv());
     return ocis.start(List.of(config.bin().toString(), "server"), env, ocisProbe(), config.retry(), config.readyTimeout())
         .map(report -> Replies.started(report, stopMs))

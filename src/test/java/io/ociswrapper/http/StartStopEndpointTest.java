@@ -56,6 +56,32 @@ class StartStopEndpointTest {
   }
 
   @Test
+  void anOrphanHoldingTheOcisPortIsNamedInsteadOfProbed(Vertx vertx) throws Exception {
+    try (Harness wrapper = Harness.start(vertx)) {
+      ProcessBuilder orphan = new ProcessBuilder(io.ociswrapper.testing.Standin.BIN.toString(), "server")
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+      orphan.environment().put("OCIS_URL", wrapper.settings.ocisUrl());
+      Process old = orphan.start();
+      try {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+            .until(() -> wrapper.standinGetOrNull("/standin/info") != null);
+
+        Reply reply = wrapper.call(HttpMethod.POST, "/start");
+
+        assertThat(reply.code()).isEqualTo(500);
+        assertThat(reply.json().getString("reason"))
+            .contains("port " + wrapper.settings.ocisPort + " is already in use by pid " + old.pid())
+            .contains("io.ociswrapper.standin.StandIn server");
+        assertThat(wrapper.standin.starts()).isEmpty();
+        assertThat(old.isAlive()).isTrue();
+      } finally {
+        old.destroyForcibly().waitFor();
+      }
+      assertThat(wrapper.call(HttpMethod.POST, "/start").code()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void stopIs200AlsoWhenNothingRuns(Vertx vertx) {
     try (Harness wrapper = Harness.start(vertx)) {
       Reply reply = wrapper.call(HttpMethod.POST, "/stop");

@@ -118,6 +118,15 @@ public final class Harness implements AutoCloseable {
     return standinGet("/standin/env");
   }
 
+  /** Like {@link #standinGet}, or null while nothing answers. */
+  public JsonObject standinGetOrNull(String path) {
+    try {
+      return standinGet(path);
+    } catch (RuntimeException | AssertionError e) {
+      return null;
+    }
+  }
+
   /** A GET on the running stand-in oCIS itself (TLS not verified, like the wrapper's probe). */
   public JsonObject standinGet(String path) {
     return new JsonObject(await(client.getAbs(settings.ocisUrl() + path).send(), 10).bodyAsString());
