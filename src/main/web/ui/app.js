@@ -100,7 +100,9 @@
   });
 
   function connect() {
-    var eb = new EventBus('/eventbus');
+    // With --token the bridge wants it: open the page as /?access_token=TOKEN.
+    var token = new URLSearchParams(window.location.search).get('access_token');
+    var eb = new EventBus('/eventbus' + (token ? '?access_token=' + encodeURIComponent(token) : ''));
     eb.enableReconnect(true);
     eb.onopen = function () {
       stateBadge.textContent = 'connected';

@@ -92,6 +92,10 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Child output lines kept for GET /logs and ocis.log.tail (default: ${DEFAULT-VALUE}).")
   int logBuffer;
 
+  @Option(names = "--token", paramLabel = "TOKEN",
+      description = "Require 'Authorization: Bearer TOKEN' on every request but GET /healthz (prefer OCISWRAPPER_TOKEN: flags show in ps).")
+  String token;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "Config file of <name>=<value> lines (default: " + Defaults.DEFAULT_FILE + " if it exists).")
   Path config;
@@ -155,7 +159,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     return new WrapperConfig(bin.toAbsolutePath(), url, retry, host, port, adminUsername, adminPassword,
         skipOcisRun, readyTimeout, readyInterval, Optional.ofNullable(readyUrl).filter(s -> !s.isBlank()),
-        stopTimeout, commandTimeout, logBuffer, System.getenv());
+        stopTimeout, commandTimeout, logBuffer, Optional.ofNullable(token).filter(t -> !t.isBlank()), System.getenv());
   }
 
   private void requireUrl(String option, String value) {

@@ -24,11 +24,18 @@ public record WrapperConfig(
     Duration stopTimeout,
     Duration commandTimeout,
     int logBuffer,
+    Optional<String> token,
     Map<String, String> baseEnv) {
 
   public WrapperConfig {
     baseEnv = Map.copyOf(baseEnv);
     url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  /** Keeps the token out of logs and error messages that print the config. */
+  @Override
+  public String toString() {
+    return "WrapperConfig[bin=" + bin + ", url=" + url + ", port=" + port + ", token=" + (token.isPresent() ? "***" : "none") + "]";
   }
 
   public boolean hasAdminCredentials() {
@@ -39,6 +46,6 @@ public record WrapperConfig(
   public static WrapperConfig defaults() {
     return new WrapperConfig(Path.of("/usr/bin/ocis"), "https://localhost:9200", 5, "0.0.0.0", 5200,
         "", "", false, Duration.ofSeconds(60), Duration.ofMillis(100), Optional.empty(),
-        Duration.ofSeconds(30), Duration.ofSeconds(5), 10_000, System.getenv());
+        Duration.ofSeconds(30), Duration.ofSeconds(5), 10_000, Optional.empty(), System.getenv());
   }
 }

@@ -11,6 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,18 +28,21 @@ public final class ApiVerticle extends VerticleBase {
   private final String host;
   private final int port;
   private final LogHub logs;
+  private final Optional<String> token;
   private final EventBusBridge bridge = new EventBusBridge();
   private HttpServer server;
 
-  public ApiVerticle(String host, int port, LogHub logs) {
+  public ApiVerticle(String host, int port, Optional<String> token, LogHub logs) {
     this.host = host;
     this.port = port;
+    this.token = token;
     this.logs = logs;
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    token.ifPresent(t -> router.route().handler(new TokenCheck(t)));
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     RouteTable routes = new RouteTable(router);
     SupervisorClient supervisor = new SupervisorClient(vertx);

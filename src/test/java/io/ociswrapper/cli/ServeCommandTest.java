@@ -43,7 +43,7 @@ class ServeCommandTest {
 
     assertThat(out.toString()).contains("--bin", "--url", "--retry", "-p, --port", "--admin-username",
         "--admin-password", "--skip-ocis-run", "--host", "--ready-timeout", "--ready-interval", "--ready-url",
-        "--stop-timeout", "--command-timeout", "--config", "--help", "--version");
+        "--stop-timeout", "--command-timeout", "--log-buffer", "--token", "--config", "--help", "--version");
   }
 
   @Test

@@ -23,6 +23,7 @@ public final class Settings {
   public Duration stopTimeout = Duration.ofSeconds(5);
   public Duration commandTimeout = Duration.ofSeconds(5);
   public int logBuffer = 10_000;
+  public String token;
   /** Keep every child line in {@link Harness#lines}; off for floods, where it would only load the heap. */
   public boolean captureLines = true;
   /** The wrapper's own environment, which every child inherits. */
@@ -37,6 +38,7 @@ public final class Settings {
     base.putIfAbsent("OCIS_URL", ocisUrl());
     base.put("STANDIN_EVENTS", events.toString());
     return new WrapperConfig(bin, ocisUrl(), retry, "127.0.0.1", 0, adminUsername, adminPassword, skipOcisRun,
-        readyTimeout, readyInterval, Optional.ofNullable(readyUrl), stopTimeout, commandTimeout, logBuffer, base);
+        readyTimeout, readyInterval, Optional.ofNullable(readyUrl), stopTimeout, commandTimeout, logBuffer,
+        Optional.ofNullable(token), base);
   }
 }
