@@ -50,6 +50,7 @@ public final class SupervisorVerticle extends VerticleBase implements ManagedPro
   private ManagedProcess ocis;
   private Services services;
   private boolean closing;
+  private long operations;
 
   public SupervisorVerticle(WrapperConfig config, LineSink sink) {
     this.config = config;
@@ -175,12 +176,16 @@ public final class SupervisorVerticle extends VerticleBase implements ManagedPro
         .otherwise(e -> e instanceof StartFailure f ? Replies.startFailed(f, stopMs) : Replies.failure(e.getMessage()));
   }
 
-  /** Answers with the time the request waited in the queue added to the operation's own reply. */
+  /**
+   * Answers with the time the request waited in the queue and its place in the order the
+   * operations ran ({@code op}, 1, 2, …), added to the operation's own reply.
+   */
   private Future<JsonObject> queued(Supplier<Future<JsonObject>> operation) {
     long received = System.nanoTime();
     return queue.submit(() -> {
       long queuedMs = (System.nanoTime() - received) / 1_000_000;
-      return operation.get().map(reply -> reply.put("queuedMs", queuedMs));
+      long op = ++operations;
+      return operation.get().map(reply -> reply.put("queuedMs", queuedMs).put("op", op));
     });
   }
 
