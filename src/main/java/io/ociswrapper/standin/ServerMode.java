@@ -156,13 +156,17 @@ final class ServerMode {
   private void handle(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
     switch (path) {
-      case "/ocs/v1.php/cloud/capabilities", "/healthz", "/readyz" -> {
+      case "/ocs/v1.php/cloud/capabilities" -> {
         probed(exchange);
         if (ready()) {
           reply(exchange, 200, "{\"ocs\":{\"meta\":{\"status\":\"ok\"},\"data\":{\"capabilities\":{}}}}");
         } else {
           reply(exchange, 503, "{\"error\":\"not ready\"}");
         }
+      }
+      case "/healthz", "/readyz" -> {
+        probed(exchange);
+        reply(exchange, ready() ? 200 : 503, ready() ? "{\"status\":\"ok\"}" : "{\"status\":\"not ready\"}");
       }
       case "/graph/v1.0/me/drives" -> {
         probed(exchange);
