@@ -88,6 +88,13 @@ class RoutingTest {
     assertThat(status.getString("state")).isEqualTo("RUNNING");
     assertThat(status.getLong("pid")).isEqualTo(wrapper.standin.starts().get(0));
     assertThat(status.getLong("uptimeMs")).isNotNegative();
+    assertThat(status.getInteger("restarts")).isZero();
+    assertThat(status.getLong("lastStartMs")).isPositive();
+    assertThat(wrapper.call(HttpMethod.POST, "/stop").code()).isEqualTo(200);
+    assertThat(wrapper.status().getLong("lastStopMs")).isNotNegative();
+    assertThat(wrapper.status().getString("state")).isEqualTo("STOPPED");
+    assertThat(wrapper.call(HttpMethod.PUT, "/config", "{}").code()).isEqualTo(200);
+    status = wrapper.status();
     assertThat(status.getJsonObject("overrides")).isEqualTo(new JsonObject().put("IDM_ADMIN_PASSWORD", "***")
         .put("OCIS_JWT_SECRET", "***").put("OCIS_LOG_LEVEL", "info").put("SOME_API_KEY", "***")
         .put("AUTH_TOKEN_X", "***"));
