@@ -44,7 +44,7 @@ public final class Wrapper {
   /** {@code sink} gets every child line besides the log hub (the console, in {@code serve}). */
   public static Future<Wrapper> start(Vertx vertx, WrapperConfig config, LineSink sink) {
     LogHub logs = new LogHub(vertx, config.logBuffer());
-    ApiVerticle api = new ApiVerticle(config.host(), config.port(), config.token(), logs);
+    ApiVerticle api = new ApiVerticle(config.host(), config.port(), config.idleTimeout(), config.token(), logs);
     return logs.serveTailRequests(vertx)
         .compose(v -> vertx.deployVerticle(new SupervisorVerticle(config, logs.andThen(sink)),
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)))

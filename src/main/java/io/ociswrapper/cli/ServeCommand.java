@@ -88,6 +88,10 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Default time limit of POST /command (default: ${DEFAULT-VALUE}).")
   Duration commandTimeout;
 
+  @Option(names = "--idle-timeout", defaultValue = "60s", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Close API connections that send no complete request for this long; never one awaiting a reply (default: ${DEFAULT-VALUE}).")
+  Duration idleTimeout;
+
   @Option(names = "--log-buffer", defaultValue = "10000", paramLabel = "LINES",
       description = "Child output lines kept for GET /logs and ocis.log.tail (default: ${DEFAULT-VALUE}).")
   int logBuffer;
@@ -159,7 +163,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     return new WrapperConfig(bin.toAbsolutePath(), url, retry, host, port, adminUsername, adminPassword,
         skipOcisRun, readyTimeout, readyInterval, Optional.ofNullable(readyUrl).filter(s -> !s.isBlank()),
-        stopTimeout, commandTimeout, logBuffer, Optional.ofNullable(token).filter(t -> !t.isBlank()), System.getenv());
+        stopTimeout, commandTimeout, idleTimeout, logBuffer, Optional.ofNullable(token).filter(t -> !t.isBlank()), System.getenv());
   }
 
   private void requireUrl(String option, String value) {

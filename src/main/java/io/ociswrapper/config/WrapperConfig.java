@@ -23,6 +23,7 @@ public record WrapperConfig(
     Optional<String> readyUrl,
     Duration stopTimeout,
     Duration commandTimeout,
+    Duration idleTimeout,
     int logBuffer,
     Optional<String> token,
     Map<String, String> baseEnv) {
@@ -46,6 +47,6 @@ public record WrapperConfig(
   public static WrapperConfig defaults() {
     return new WrapperConfig(Path.of("/usr/bin/ocis"), "https://localhost:9200", 5, "0.0.0.0", 5200,
         "", "", false, Duration.ofSeconds(60), Duration.ofMillis(100), Optional.empty(),
-        Duration.ofSeconds(30), Duration.ofSeconds(5), 10_000, Optional.empty(), System.getenv());
+        Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(60), 10_000, Optional.empty(), System.getenv());
   }
 }

@@ -11,6 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,12 +30,14 @@ public final class ApiVerticle extends VerticleBase {
   private final int port;
   private final LogHub logs;
   private final Optional<String> token;
+  private final ConnectionGuard guard;
   private final EventBusBridge bridge = new EventBusBridge();
   private HttpServer server;
 
-  public ApiVerticle(String host, int port, Optional<String> token, LogHub logs) {
+  public ApiVerticle(String host, int port, Duration idleTimeout, Optional<String> token, LogHub logs) {
     this.host = host;
     this.port = port;
+    this.guard = new ConnectionGuard(idleTimeout);
     this.token = token;
     this.logs = logs;
   }
@@ -65,8 +68,16 @@ public final class ApiVerticle extends VerticleBase {
           .put("reason", ctx.failure() == null ? "unknown" : ctx.failure().toString()));
     });
 
-    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
-        .requestHandler(router)
+    guard.start(vertx);
+    // TCP keep-alive lets the kernel find peers that vanished while they wait for a long restart.
+    // No h2c: its upgrade detection calls the connection handler only once a first request is
+    // decoded, so the guard would never see a client that stalls inside its headers.
+    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setTcpKeepAlive(true).setHttp2ClearTextEnabled(false))
+        .connectionHandler(guard::connected)
+        .requestHandler(request -> {
+          guard.request(request);
+          router.handle(request);
+        })
         .listen()
         .onSuccess(s -> {
           server = s;

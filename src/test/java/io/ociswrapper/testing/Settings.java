@@ -22,6 +22,7 @@ public final class Settings {
   public String readyUrl;
   public Duration stopTimeout = Duration.ofSeconds(5);
   public Duration commandTimeout = Duration.ofSeconds(5);
+  public Duration idleTimeout = Duration.ofSeconds(60);
   public int logBuffer = 10_000;
   public String token;
   /** Keep every child line in {@link Harness#lines}; off for floods, where it would only load the heap. */
@@ -38,7 +39,7 @@ public final class Settings {
     base.putIfAbsent("OCIS_URL", ocisUrl());
     base.put("STANDIN_EVENTS", events.toString());
     return new WrapperConfig(bin, ocisUrl(), retry, "127.0.0.1", 0, adminUsername, adminPassword, skipOcisRun,
-        readyTimeout, readyInterval, Optional.ofNullable(readyUrl), stopTimeout, commandTimeout, logBuffer,
+        readyTimeout, readyInterval, Optional.ofNullable(readyUrl), stopTimeout, commandTimeout, idleTimeout, logBuffer,
         Optional.ofNullable(token), base);
   }
 }
