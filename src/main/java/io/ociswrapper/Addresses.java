@@ -8,6 +8,11 @@ public final class Addresses {
 
   /** Published: one message per child output line. */
   public static final String LOG = "ocis.log";
+  /**
+   * Published: the same lines as {@link #LOG}, many per message ({@code {"lines":[…],"dropped":n}}),
+   * for clients that follow a flood: one frame per batch instead of one per line.
+   */
+  public static final String LOG_BATCH = "ocis.log.batch";
   /** Published: one message per state change of a child. */
   public static final String STATUS = "ocis.status";
   /** Request: {@code {"tail":N}} answers the buffered lines. */

@@ -2,6 +2,7 @@ package io.ociswrapper.http;
 
 import io.ociswrapper.Addresses;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.PermittedOptions;
@@ -15,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The SockJS event bus bridge at {@code /eventbus/*}: out only {@value Addresses#LOG} and
- * {@value Addresses#STATUS}, in only the request address {@value Addresses#LOG_TAIL}; everything
+ * The SockJS event bus bridge at {@code /eventbus/*}: out only {@value Addresses#LOG},
+ * {@value Addresses#LOG_BATCH} and {@value Addresses#STATUS}, in only the request address {@value Addresses#LOG_TAIL}; everything
  * else is denied.
  *
  * <p>A subscriber that does not read never slows anyone: while its socket's write queue is full,
@@ -47,6 +48,7 @@ public final class EventBusBridge {
     this.vertx = vertx;
     SockJSBridgeOptions options = new SockJSBridgeOptions()
         .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.LOG))
+        .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.LOG_BATCH))
         .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.STATUS))
         .addInboundPermitted(new PermittedOptions().setAddress(Addresses.LOG_TAIL));
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(options, this::event));
@@ -73,8 +75,8 @@ public final class EventBusBridge {
       });
       if (socket.writeQueueFull()) {
         if (backlog.held != null) {
-          backlog.lost += 1 + carried(backlog.held);
-          dropped.incrementAndGet();
+          backlog.lost += lines(backlog.held) + carried(backlog.held);
+          dropped.addAndGet(lines(backlog.held));
         }
         backlog.held = event.getRawMessage();
         retryLater(socket, backlog);
@@ -115,6 +117,12 @@ public final class EventBusBridge {
     }
     backlog.lost = 0;
     socket.write(raw.encode());
+  }
+
+  /** Lines a message stands for: a batch's count, else one. */
+  private static long lines(JsonObject raw) {
+    return raw.getValue("body") instanceof JsonObject body && body.getValue("lines") instanceof JsonArray batch
+        ? batch.size() : 1;
   }
 
   /** Lines the log hub already had to skip before this message (its own {@code dropped}). */

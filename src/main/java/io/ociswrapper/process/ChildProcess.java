@@ -38,6 +38,8 @@ public final class ChildProcess {
   private final Deque<String> lastLines = new ArrayDeque<>(LAST_LINES);
   private volatile Integer exitCode;
   private volatile boolean stopRequested;
+  /** Told about every output line, on the pipe thread; must be cheap (the readiness probe's nudge). */
+  private volatile Runnable outputListener;
 
   private ChildProcess(String source, Process process, Context context) {
     this.source = source;
@@ -83,6 +85,10 @@ public final class ChildProcess {
         new LineReader().pump(in, text -> {
           remember(text);
           sink.line(source, stream, text);
+          Runnable listener = outputListener;
+          if (listener != null) {
+            listener.run();
+          }
         });
       } catch (IOException e) {
         LOG.debug("{} {} closed: {}", source, stream, e.getMessage());
@@ -97,6 +103,11 @@ public final class ChildProcess {
       }
       lastLines.addLast(text.length() > 1024 ? text.substring(0, 1024) + "…" : text);
     }
+  }
+
+  /** {@code listener} runs on a pipe thread after each line; null removes it. */
+  public void onOutput(Runnable listener) {
+    outputListener = listener;
   }
 
   public String source() {

@@ -1,5 +1,6 @@
 package io.ociswrapper.process;
 
+import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -17,6 +18,8 @@ import java.util.List;
 public final class ProcessGroups {
 
   private static final Path PROC = Path.of("/proc");
+  /** errno of kill(2) when no process has the given group id. */
+  private static final int ESRCH = 3;
 
   private ProcessGroups() {
   }
@@ -27,6 +30,18 @@ public final class ProcessGroups {
       return false;
     }
     return LibC.INSTANCE.kill((int) -pgid, signal) == 0;
+  }
+
+  /**
+   * Like {@link #signal}, without reading /proc while the leader is alive: an unreaped child
+   * holds its pid, so its group id can't belong to anyone else. Saves a /proc scan (about 1 ms)
+   * on the way from a stop request to the SIGINT.
+   */
+  public static boolean signalGroupOf(ChildProcess leader, int signal) {
+    if (!leader.hasExited() && leader.pid() > 1) {
+      return LibC.INSTANCE.kill((int) -leader.pid(), signal) == 0;
+    }
+    return signal(leader.pid(), signal);
   }
 
   /** Live members of the group; zombies count as gone (their parent or init reaps them). */
@@ -45,7 +60,15 @@ public final class ProcessGroups {
     return members;
   }
 
+  /**
+   * kill(-pgid, 0) first: when no process has the group id any more, that answers without
+   * reading all of /proc (the common case right after a child exits). Zombie members still count
+   * for the kernel, so a "yes" is checked by the scan, which counts them as gone.
+   */
   public static boolean isEmpty(long pgid) {
+    if (pgid > 1 && LibC.INSTANCE.kill((int) -pgid, 0) != 0 && Native.getLastError() == ESRCH) {
+      return true;
+    }
     return members(pgid).isEmpty();
   }
 

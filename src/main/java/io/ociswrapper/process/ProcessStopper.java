@@ -41,7 +41,7 @@ public final class ProcessStopper {
     child.markStopRequested();
     long started = System.nanoTime();
     List<ProcessHandle> escaped = child.handle().descendants().collect(Collectors.toList());
-    if (!ProcessGroups.signal(child.pid(), LibC.SIGINT) && child.hasExited()) {
+    if (!ProcessGroups.signalGroupOf(child, LibC.SIGINT) && child.hasExited()) {
       return Future.succeededFuture(new StopReport(0, false, child.exitCode()));
     }
     return awaitGone(child, escaped, stopTimeout).compose(gone -> {
@@ -68,7 +68,7 @@ public final class ProcessStopper {
   }
 
   private static void kill(ChildProcess child, List<ProcessHandle> escaped) {
-    ProcessGroups.signal(child.pid(), LibC.SIGKILL);
+    ProcessGroups.signalGroupOf(child, LibC.SIGKILL);
     escaped.forEach(ProcessHandle::destroyForcibly);
   }
 

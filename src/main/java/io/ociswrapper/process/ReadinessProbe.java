@@ -1,5 +1,6 @@
 package io.ociswrapper.process;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -9,10 +10,11 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Polls a child's readiness URL with the Vert.x web client until it answers 200, the child
- * exits, or the deadline passes. TLS is not verified: oCIS serves a self-signed certificate.
+ * exits, or the deadline passes: every {@code --ready-interval}, and early when the child logs. TLS is not verified: oCIS serves a self-signed certificate.
  */
 public final class ReadinessProbe {
 
@@ -21,6 +23,8 @@ public final class ReadinessProbe {
 
   /** One probe never waits longer than this, so a hung server can't eat the whole budget. */
   private static final long PROBE_TIMEOUT_MS = 2_000;
+  /** Probes caused by output lines come no closer together than this. */
+  static final long NUDGE_GAP_MS = 5;
 
   private final Vertx vertx;
   private final WebClient client;
@@ -42,28 +46,97 @@ public final class ReadinessProbe {
    * wait at once (a dead child with no retry left fails the reply without waiting out the budget).
    */
   public Future<Outcome> await(ChildProcess child, ProbeTarget target, long deadlineNanos) {
-    Promise<Outcome> outcome = Promise.promise();
+    Wait wait = new Wait(vertx.getOrCreateContext(), child, target, deadlineNanos);
     long budgetMs = Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000);
-    long timer = vertx.setTimer(Math.max(1, budgetMs), id -> outcome.tryComplete(Outcome.TIMEOUT));
-    child.exit().onComplete(exit -> outcome.tryComplete(Outcome.EXITED));
-    poll(child, target, deadlineNanos, outcome);
-    return outcome.future().onComplete(done -> vertx.cancelTimer(timer));
+    long timer = vertx.setTimer(Math.max(1, budgetMs), id -> wait.outcome.tryComplete(Outcome.TIMEOUT));
+    child.exit().onComplete(exit -> wait.outcome.tryComplete(Outcome.EXITED));
+    child.onOutput(wait::nudge);
+    wait.probeNow();
+    return wait.outcome.future().onComplete(done -> {
+      child.onOutput(null);
+      vertx.cancelTimer(timer);
+      wait.cancelPause();
+    });
   }
 
-  /** A timer loop, not a chain of composed futures, so a long wait never nests deeply. */
-  private void poll(ChildProcess child, ProbeTarget target, long deadlineNanos, Promise<Outcome> outcome) {
-    long remainingMs = (deadlineNanos - System.nanoTime()) / 1_000_000;
-    if (outcome.future().isComplete() || remainingMs <= 0) {
-      return;
+  /**
+   * One readiness wait: a timer loop (not a chain of composed futures, so a long wait never nests
+   * deeply) that probes every {@code interval}, and probes early when the child prints a line,
+   * since servers tend to log as they come up. A nudge never starts a second probe while one is
+   * out, and nudged probes are at least {@link #NUDGE_GAP_MS} apart, so a chatty start can't turn
+   * the probe into a flood of requests. Everything but {@link #nudge} runs on the supervisor's context.
+   */
+  private final class Wait {
+    final Promise<Outcome> outcome = Promise.promise();
+    private final Context context;
+    private final ChildProcess child;
+    private final ProbeTarget target;
+    private final long deadlineNanos;
+    private final AtomicBoolean nudged = new AtomicBoolean();
+    private boolean inFlight;
+    private long lastProbeNanos;
+    private long pause = -1;
+
+    Wait(Context context, ChildProcess child, ProbeTarget target, long deadlineNanos) {
+      this.context = context;
+      this.child = child;
+      this.target = target;
+      this.deadlineNanos = deadlineNanos;
     }
-    // Each probe is built anew so that its X-Request-ID carries the current time.
-    probe(target, Math.min(PROBE_TIMEOUT_MS, remainingMs)).onComplete(ok -> {
-      if (ok.result() && !child.hasExited()) {
-        outcome.tryComplete(Outcome.READY);
-      } else if (!outcome.future().isComplete()) {
-        vertx.setTimer(interval.toMillis(), id -> poll(child, target, deadlineNanos, outcome));
+
+    /** From a pipe thread: at most one hop onto the context per pending nudge. */
+    void nudge() {
+      if (!outcome.future().isComplete() && nudged.compareAndSet(false, true)) {
+        context.runOnContext(v -> {
+          if (!inFlight) {
+            cancelPause();
+            schedule(nudgeDelayMs());
+          }
+        });
       }
-    });
+    }
+
+    void probeNow() {
+      long remainingMs = (deadlineNanos - System.nanoTime()) / 1_000_000;
+      if (outcome.future().isComplete() || remainingMs <= 0) {
+        return;
+      }
+      inFlight = true;
+      nudged.set(false);
+      lastProbeNanos = System.nanoTime();
+      // Each probe is built anew so that its X-Request-ID carries the current time.
+      probe(target, Math.min(PROBE_TIMEOUT_MS, remainingMs)).onComplete(ok -> {
+        inFlight = false;
+        if (ok.result() && !child.hasExited()) {
+          outcome.tryComplete(Outcome.READY);
+        } else if (!outcome.future().isComplete()) {
+          schedule(nudged.get() ? nudgeDelayMs() : interval.toMillis());
+        }
+      });
+    }
+
+    private long nudgeDelayMs() {
+      long sinceLast = (System.nanoTime() - lastProbeNanos) / 1_000_000;
+      return Math.max(0, NUDGE_GAP_MS - sinceLast);
+    }
+
+    private void schedule(long delayMs) {
+      if (delayMs <= 0) {
+        probeNow();
+      } else {
+        pause = vertx.setTimer(delayMs, id -> {
+          pause = -1;
+          probeNow();
+        });
+      }
+    }
+
+    void cancelPause() {
+      if (pause >= 0) {
+        vertx.cancelTimer(pause);
+        pause = -1;
+      }
+    }
   }
 
   /** 200 on the target's URL, then, if it has one, 200 (or 404: not offered) on its second URL. */

@@ -39,7 +39,8 @@ import sun.misc.Signal;
  *   {@code STANDIN_CRASH_TIMES=N}, only the first N starts crash.</li>
  *   <li>{@code STANDIN_IGNORE_SIGINT=true}; {@code STANDIN_STOP_DELAY}: time to shut down.</li>
  *   <li>{@code STANDIN_GRANDCHILDREN=N}: N extra processes, the last one double-forked.</li>
- *   <li>{@code STANDIN_FLOOD_LINES=N} (at {@code STANDIN_FLOOD_RATE} lines/s; default as fast as it can),
+ *   <li>{@code STANDIN_FLOOD_LINES=N} (at {@code STANDIN_FLOOD_RATE} lines/s; default as fast as it can;
+ *       {@code STANDIN_FLOOD_STAMP=true} adds {@code us=<epoch µs>} of each 100-line block),
  *   {@code STANDIN_LONG_LINE_BYTES=N},
  *   {@code STANDIN_LOG_EVERY}: output once ready.</li>
  * </ul>
@@ -62,7 +63,10 @@ final class ServerMode {
   }
 
   int run() throws Exception {
-    events.record("start");
+    // The launcher script stamps its own start (bash's $EPOCHREALTIME): the JVM's boot belongs to
+    // the child's own time, not to the wrapper's.
+    String exec = env.getOrDefault("STANDIN_EXEC_US", "");
+    events.record("start", exec.matches("\\d+") ? ",\"execUs\":" + exec : "");
     installSignals();
     scheduleCrash();
     spawnGrandchildren();
@@ -262,16 +266,20 @@ final class ServerMode {
       BufferedOutputStream buffered = new BufferedOutputStream(target, 1 << 16);
       long rate = number("STANDIN_FLOOD_RATE", 0);
       long begun = System.nanoTime();
+      boolean stamp = flag("STANDIN_FLOOD_STAMP");
+      long step = stamp ? 100 : 1000;
+      long stampUs = Events.nowMicros();
       for (long i = 1; i <= flood; i++) {
-        buffered.write(("flood " + i + "\n").getBytes(StandardCharsets.US_ASCII));
-        if (rate > 0 && i % 1000 == 0) {
-          // Paced in steps of 1000 lines: STANDIN_FLOOD_RATE lines per second on average.
+        // Stamped lines carry the time their block was written: the benchmark's line latency.
+        buffered.write((stamp ? "flood " + i + " us=" + stampUs + "\n" : "flood " + i + "\n").getBytes(StandardCharsets.US_ASCII));
+        if ((rate > 0 || stamp) && i % step == 0) {
+          // Paced in blocks: STANDIN_FLOOD_RATE lines per second on average.
           buffered.flush();
-          long due = begun + i * 1_000_000_000L / rate;
-          long wait = due - System.nanoTime();
+          long wait = rate > 0 ? begun + i * 1_000_000_000L / rate - System.nanoTime() : 0;
           if (wait > 0) {
             Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
           }
+          stampUs = Events.nowMicros();
         }
       }
       buffered.flush();
@@ -294,6 +302,7 @@ final class ServerMode {
   }
 
   private void shutdown(String signal) {
+    events.record("signal", ",\"signal\":\"" + signal + "\"");
     log("info", "received " + signal + ", shutting down");
     sleep(duration("STANDIN_STOP_DELAY", Duration.ZERO));
     exit(0, ",\"signal\":\"" + signal + "\"");

@@ -93,6 +93,31 @@ class LogStreamTest {
   }
 
   @Test
+  void batchSubscriberReceivesTheSameLinesManyPerMessage() {
+    Queue<JsonObject> frames = new ConcurrentLinkedQueue<>();
+    WebSocket ws = connect(frames);
+    ws.writeTextMessage(new JsonObject().put("type", "register").put("address", "ocis.log.batch").encode());
+    await().until(() -> wrapper.call(HttpMethod.GET, "/healthz").code() == 200);
+
+    // Paced at 40000 lines/s, within what this JVM's own client parses: nothing is dropped.
+    assertThat(wrapper.call(HttpMethod.PUT, "/config",
+        "{\"STANDIN_FLOOD_LINES\":\"20000\",\"STANDIN_FLOOD_RATE\":\"40000\"}").code()).isEqualTo(200);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> bodies(frames, "ocis.log.batch").stream()
+        .flatMap(b -> b.getJsonArray("lines").stream()).anyMatch(l -> ((JsonObject) l).getString("line").equals("flood 20000")));
+    List<JsonObject> batches = bodies(frames, "ocis.log.batch");
+    List<JsonObject> lines = batches.stream().flatMap(b -> b.getJsonArray("lines").stream().map(JsonObject.class::cast))
+        .collect(Collectors.toList());
+    for (int i = 1; i < lines.size(); i++) {
+      assertThat(lines.get(i).getLong("seq")).isEqualTo(lines.get(i - 1).getLong("seq") + 1);
+    }
+    assertThat(lines.stream().filter(l -> l.getString("line").startsWith("flood "))).hasSize(20000);
+    assertThat(batches).allSatisfy(b -> assertThat(b.getLong("dropped")).isZero());
+    // A flood comes in far fewer frames than lines.
+    assertThat(batches.size()).isLessThan(lines.size() / 10);
+  }
+
+  @Test
   void stateChangesArePublishedOnOcisStatus() {
     Queue<JsonObject> frames = new ConcurrentLinkedQueue<>();
     WebSocket ws = connect(frames);

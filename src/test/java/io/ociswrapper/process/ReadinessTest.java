@@ -42,6 +42,33 @@ class ReadinessTest {
   }
 
   @Test
+  void aLineFromTheChildTriggersAProbeBeforeTheIntervalIsOver(Vertx vertx) {
+    try (Harness wrapper = Harness.start(vertx, s -> s.readyInterval = Duration.ofSeconds(30))) {
+      Reply reply = wrapper.call(HttpMethod.POST, "/start");
+
+      assertThat(reply.code()).isEqualTo(200);
+      // The first probe (at spawn) finds nothing listening; without the nudge from the child's
+      // "is ready" line the next one would come 30 s later.
+      assertThat(reply.json().getLong("readyMs")).isLessThan(10_000);
+      assertThat(wrapper.standin.events("ready")).hasSize(1);
+    }
+  }
+
+  @Test
+  void aSilentChildIsStillProbedEveryInterval(Vertx vertx) {
+    try (Harness wrapper = Harness.start(vertx, s -> {
+      s.readyInterval = Duration.ofMillis(50);
+      s.env.put("STANDIN_READY_DELAY", "600ms");
+    })) {
+      Reply reply = wrapper.call(HttpMethod.POST, "/start");
+
+      assertThat(reply.code()).isEqualTo(200);
+      // The stand-in logs nothing between "listening" and its ready moment: interval probes found it.
+      assertThat(wrapper.standinGet("/standin/info").getLong("probes")).isGreaterThan(5);
+    }
+  }
+
+  @Test
   void neverReadyIs500AfterTheReadyTimeoutAndLeavesNoProcess(Vertx vertx) {
     try (Harness wrapper = Harness.start(vertx, s -> {
       s.readyTimeout = Duration.ofMillis(1500);
