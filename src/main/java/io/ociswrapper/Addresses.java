@@ -29,6 +29,9 @@ public final class Addresses {
   public static final String SERVICE_RESTART = SUPERVISOR + "service.restart";
   public static final String SERVICE_STOP = SUPERVISOR + "service.stop";
   public static final String SERVICES_ROLLBACK = SUPERVISOR + "services.rollback";
+  /** {@code {"deployments":{"<name>":{"KEY":"value"}}}}: Kubernetes mode's PUT /k8s/config. */
+  public static final String K8S_CONFIGURE = SUPERVISOR + "k8s.configure";
+  public static final String K8S_ROLLBACK = SUPERVISOR + "k8s.rollback";
 
   private Addresses() {
   }

@@ -19,6 +19,8 @@ public final class Main implements Runnable {
     // Before any Vert.x class loads: Vert.x logs through SLF4J (logback), like everything else.
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
     System.setProperty(Wrapper.TASK_QUANTUM_PROPERTY, System.getProperty(Wrapper.TASK_QUANTUM_PROPERTY, "20"));
+    // Netty 4.2 loads the JDK's flight recorder for its buffer events: ~60 ms of every start.
+    System.setProperty("io.netty.jfr.enabled", System.getProperty("io.netty.jfr.enabled", "false"));
     System.exit(commandLine(System.getenv(), args).execute(args));
   }
 

@@ -100,6 +100,14 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Require 'Authorization: Bearer TOKEN' on every request but GET /healthz (prefer OCISWRAPPER_TOKEN: flags show in ps).")
   String token;
 
+  @Option(names = {"-n", "--namespace"}, defaultValue = "ocis", paramLabel = "NAMESPACE",
+      description = "Kubernetes namespace of the oCIS Deployments for /k8s/* (default: ${DEFAULT-VALUE}).")
+  String namespace;
+
+  @Option(names = "--kubeconfig", paramLabel = "FILE",
+      description = "Kubeconfig for /k8s/* (default: in-cluster service account, $KUBECONFIG, ~/.kube/config).")
+  Path kubeconfig;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "Config file of <name>=<value> lines (default: " + Defaults.DEFAULT_FILE + " if it exists).")
   Path config;
@@ -154,6 +162,11 @@ public final class ServeCommand implements Callable<Integer> {
     require(retry >= 0, "--retry must not be negative, not " + retry);
     require(logBuffer >= 1 && logBuffer <= 10_000_000, "--log-buffer must be between 1 and 10000000, not " + logBuffer);
     requireUrl("--url", url);
+    require(namespace.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?") && namespace.length() <= 63,
+        "--namespace '" + namespace + "' is not a valid Kubernetes namespace name");
+    if (kubeconfig != null) {
+      require(Files.isReadable(kubeconfig), "--kubeconfig " + kubeconfig + " does not exist or is not readable");
+    }
     if (readyUrl != null && !readyUrl.isBlank()) {
       requireUrl("--ready-url", readyUrl);
     }
@@ -163,7 +176,8 @@ public final class ServeCommand implements Callable<Integer> {
     }
     return new WrapperConfig(bin.toAbsolutePath(), url, retry, host, port, adminUsername, adminPassword,
         skipOcisRun, readyTimeout, readyInterval, Optional.ofNullable(readyUrl).filter(s -> !s.isBlank()),
-        stopTimeout, commandTimeout, idleTimeout, logBuffer, Optional.ofNullable(token).filter(t -> !t.isBlank()), System.getenv());
+        stopTimeout, commandTimeout, idleTimeout, logBuffer, Optional.ofNullable(token).filter(t -> !t.isBlank()), namespace, Optional.ofNullable(kubeconfig).map(Path::toAbsolutePath),
+        System.getenv());
   }
 
   private void requireUrl(String option, String value) {

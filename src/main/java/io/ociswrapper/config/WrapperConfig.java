@@ -26,6 +26,8 @@ public record WrapperConfig(
     Duration idleTimeout,
     int logBuffer,
     Optional<String> token,
+    String namespace,
+    Optional<Path> kubeconfig,
     Map<String, String> baseEnv) {
 
   public WrapperConfig {
@@ -47,6 +49,6 @@ public record WrapperConfig(
   public static WrapperConfig defaults() {
     return new WrapperConfig(Path.of("/usr/bin/ocis"), "https://localhost:9200", 5, "0.0.0.0", 5200,
         "", "", false, Duration.ofSeconds(60), Duration.ofMillis(100), Optional.empty(),
-        Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(60), 10_000, Optional.empty(), System.getenv());
+        Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(60), 10_000, Optional.empty(), "ocis", Optional.empty(), System.getenv());
   }
 }

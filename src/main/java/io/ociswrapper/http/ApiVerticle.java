@@ -53,6 +53,7 @@ public final class ApiVerticle extends VerticleBase {
     new LifecycleResource(supervisor).mount(routes);
     new CommandResource(supervisor).mount(routes);
     new ServicesResource(supervisor).mount(routes);
+    new KubernetesResource(supervisor).mount(routes);
     new LogsResource(supervisor).mount(routes);
     bridge.mount(vertx, router);
     // The live log page and its bundled scripts, from the jar's webroot/ui.

@@ -146,6 +146,11 @@ public final class ReadinessProbe {
         : status(target, target.thenUrl().get(), timeoutMs).map(then -> then == 200 || then == 404));
   }
 
+  /** The status code of one GET on {@code url}, or -1 when it could not be asked (refused, timed out). */
+  public Future<Integer> status(String url, long timeoutMs) {
+    return status(ProbeTarget.of(url), url, timeoutMs);
+  }
+
   private Future<Integer> status(ProbeTarget target, String url, long timeoutMs) {
     HttpRequest<?> request = client.requestAbs(HttpMethod.GET, url)
         .timeout(timeoutMs)

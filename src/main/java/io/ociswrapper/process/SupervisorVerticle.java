@@ -2,6 +2,7 @@ package io.ociswrapper.process;
 
 import io.ociswrapper.Addresses;
 import io.ociswrapper.config.WrapperConfig;
+import io.ociswrapper.k8s.KubernetesTargets;
 import io.ociswrapper.logs.LineSink;
 import io.ociswrapper.process.ReadinessProbe.Credentials;
 import io.ociswrapper.process.ReadinessProbe.ProbeTarget;
@@ -12,6 +13,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +51,7 @@ public final class SupervisorVerticle extends VerticleBase implements ManagedPro
   private CommandRunner commands;
   private ManagedProcess ocis;
   private Services services;
+  private KubernetesTargets kubernetes;
   private boolean closing;
   private long operations;
 
@@ -83,6 +86,10 @@ public final class SupervisorVerticle extends VerticleBase implements ManagedPro
     register(Addresses.SERVICE_RESTART, body -> queued(() -> services.restart(body.getString("name"), env(body))));
     register(Addresses.SERVICE_STOP, body -> queued(() -> services.stop(body.getString("name"))));
     register(Addresses.SERVICES_ROLLBACK, body -> queued(services::rollback));
+    kubernetes = new KubernetesTargets(vertx, config.namespace(), config.kubeconfig().map(Path::toFile),
+        config.readyTimeout(), config.readyInterval(), probe);
+    register(Addresses.K8S_CONFIGURE, body -> queued(() -> kubernetes.configure(deployments(body))));
+    register(Addresses.K8S_ROLLBACK, body -> queued(kubernetes::rollback));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -99,6 +106,7 @@ public final class SupervisorVerticle extends VerticleBase implements ManagedPro
         })
         .onComplete(v -> {
           probe.close();
+          kubernetes.close();
           io.shutdownNow();
         });
   }
@@ -219,10 +227,21 @@ public final class SupervisorVerticle extends VerticleBase implements ManagedPro
     return ProbeTarget.of(config.url() + "/ocs/v1.php/cloud/capabilities?format=json");
   }
 
+  private static Map<String, Map<String, String>> deployments(JsonObject body) {
+    Map<String, Map<String, String>> wanted = new LinkedHashMap<>();
+    body.getJsonObject("deployments", new JsonObject()).forEach(entry -> {
+      Map<String, String> env = new LinkedHashMap<>();
+      ((JsonObject) entry.getValue()).forEach(e -> env.put(e.getKey(), String.valueOf(e.getValue())));
+      wanted.put(entry.getKey(), env);
+    });
+    return wanted;
+  }
+
   private JsonObject snapshot() {
     return new JsonObject()
         .put("ocis", ocis.snapshot().put("overrides", overrides.masked()))
         .put("services", services.snapshot())
+        .put("kubernetes", kubernetes.snapshot())
         .put("queue", queue.pending());
   }
 

@@ -43,7 +43,8 @@ class ServeCommandTest {
 
     assertThat(out.toString()).contains("--bin", "--url", "--retry", "-p, --port", "--admin-username",
         "--admin-password", "--skip-ocis-run", "--host", "--ready-timeout", "--ready-interval", "--ready-url",
-        "--stop-timeout", "--command-timeout", "--log-buffer", "--token", "--config", "--help", "--version");
+        "--stop-timeout", "--command-timeout", "--idle-timeout", "--log-buffer", "--token", "-n, --namespace",
+        "--kubeconfig", "--config", "--help", "--version");
   }
 
   @Test
@@ -61,6 +62,9 @@ class ServeCommandTest {
     assertThat(serve.readyInterval).isEqualTo(Duration.ofMillis(100));
     assertThat(serve.stopTimeout).isEqualTo(Duration.ofSeconds(30));
     assertThat(serve.commandTimeout).isEqualTo(Duration.ofSeconds(5));
+    assertThat(serve.idleTimeout).isEqualTo(Duration.ofSeconds(60));
+    assertThat(serve.namespace).isEqualTo("ocis");
+    assertThat(serve.kubeconfig).isNull();
   }
 
   @Test
@@ -117,6 +121,9 @@ class ServeCommandTest {
     Files.writeString(file, "prot=1\n");
     assertBad(Map.of(), "unknown key 'prot'", "serve", "--skip-ocis-run", "--config", file.toString());
     assertBad(Map.of(), "cannot read config file", "serve", "--skip-ocis-run", "--config", dir.resolve("none").toString());
+    assertBad(Map.of(), "not a valid Kubernetes namespace", "serve", "--skip-ocis-run", "-n", "Not_A_Namespace");
+    assertBad(Map.of("OCISWRAPPER_KUBECONFIG", dir.resolve("none").toString()), "--kubeconfig", "serve", "--skip-ocis-run");
+    assertBad(Map.of(), "--idle-timeout", "serve", "--skip-ocis-run", "--idle-timeout", "0");
   }
 
   @Test

@@ -268,9 +268,9 @@ class LogStreamTest {
       flood("warm-up");
       List<Long> latencies = flood("measured");
 
-      // Target 100 ms. Measured here once warm: worst 40-60 ms; the worst-case bound leaves room
+      // Target 100 ms. Measured here once warm: p90 0 ms, worst 8-15 ms; the worst-case bound leaves room
       // for a loaded CI machine, so that the test never fails on one scheduling hiccup alone.
-      assertThat(latencies).isNotEmpty();
+      assertThat(latencies).hasSizeGreaterThan(10);
       assertThat(latencies.get(latencies.size() * 9 / 10)).isLessThan(100);
       assertThat(latencies.get(latencies.size() - 1)).isLessThan(250);
       assertThat(wrapper.call(HttpMethod.GET, "/status").json().getLong("droppedLogLines")).isPositive();
@@ -280,11 +280,15 @@ class LogStreamTest {
     }
   }
 
-  /** Floods 300000 lines and answers the /status latencies seen while the child wrote them, sorted. */
+  /**
+   * Floods 600000 lines at 200k lines/s (3 s: long enough for many samples, now that the wrapper
+   * drains an unpaced flood in a fraction of a second) and answers the /status latencies seen
+   * while the child wrote them, sorted.
+   */
   private List<Long> flood(String label) {
     int floodsBefore = wrapper.standin.events("flood-end").size();
-    assertThat(wrapper.call(HttpMethod.PUT, "/config", "{\"STANDIN_FLOOD_LINES\":\"300000\",\"RUN\":\"" + label + "\"}")
-        .code()).isEqualTo(200);
+    assertThat(wrapper.call(HttpMethod.PUT, "/config", "{\"STANDIN_FLOOD_LINES\":\"600000\",\"STANDIN_FLOOD_RATE\":\"200000\","
+        + "\"RUN\":\"" + label + "\"}").code()).isEqualTo(200);
     List<Long> latencies = new ArrayList<>();
     while (wrapper.standin.events("flood-end").size() == floodsBefore) {
       long before = System.nanoTime();

@@ -25,6 +25,8 @@ public final class Settings {
   public Duration idleTimeout = Duration.ofSeconds(60);
   public int logBuffer = 10_000;
   public String token;
+  public String namespace = "ocis";
+  public Path kubeconfig;
   /** Keep every child line in {@link Harness#lines}; off for floods, where it would only load the heap. */
   public boolean captureLines = true;
   /** The wrapper's own environment, which every child inherits. */
@@ -40,6 +42,6 @@ public final class Settings {
     base.put("STANDIN_EVENTS", events.toString());
     return new WrapperConfig(bin, ocisUrl(), retry, "127.0.0.1", 0, adminUsername, adminPassword, skipOcisRun,
         readyTimeout, readyInterval, Optional.ofNullable(readyUrl), stopTimeout, commandTimeout, idleTimeout, logBuffer,
-        Optional.ofNullable(token), base);
+        Optional.ofNullable(token), namespace, Optional.ofNullable(kubeconfig), base);
   }
 }
