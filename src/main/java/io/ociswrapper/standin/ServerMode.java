@@ -52,6 +52,7 @@ final class ServerMode {
   private final String role;
   private final PrintStream out = System.out;
   private final AtomicLong readyAtMillis = new AtomicLong(Long.MAX_VALUE);
+  private volatile boolean readyRecorded;
   private final AtomicLong probes = new AtomicLong();
   private final AtomicReference<String> lastRequestId = new AtomicReference<>("");
   private volatile HttpServer server;
@@ -213,8 +214,12 @@ final class ServerMode {
     return Json.object(info);
   }
 
+  /**
+   * Ready once the "ready" event is on record, not merely once its time has come: a probe must
+   * never get its 200 before the moment the benchmark bills the child for is written down.
+   */
   private boolean ready() {
-    return System.currentTimeMillis() >= readyAtMillis.get();
+    return readyRecorded;
   }
 
   private static void reply(HttpExchange exchange, int status, String body) throws IOException {
@@ -238,6 +243,7 @@ final class ServerMode {
           Thread.sleep(wait);
         }
         events.record("ready");
+        readyRecorded = true;
         log("info", role + " is ready");
         writeOutput();
       } catch (InterruptedException | IOException e) {
