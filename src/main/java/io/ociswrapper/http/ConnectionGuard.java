@@ -4,7 +4,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,32 +70,35 @@ final class ConnectionGuard {
     }
   }
 
-  int watchedConnections() {
-    return watched.size();
-  }
-
   private void sweep() {
     long now = now();
-    watched.entrySet().removeIf(entry -> {
-      Watch watch = entry.getValue();
-      HttpServerRequest request = watch.current;
-      if (request != null && !request.response().ended()) {
-        if (request.isEnded()) {
-          // Complete and in our hands: the client is waiting for the reply, however long it takes.
-          return false;
-        }
-      } else if (request != null && !watch.replied) {
-        watch.replied = true;
-        watch.since = now;
+    List<HttpConnection> expired = new ArrayList<>();
+    watched.forEach((connection, watch) -> {
+      if (expired(watch, now)) {
+        LOG.debug("closing connection from {}: {} for {} ms", connection.remoteAddress(),
+            watch.current == null || watch.replied ? "idle" : "request incomplete", now - watch.since);
+        expired.add(connection);
       }
-      if (now - watch.since < timeoutMs) {
+    });
+    // Closed after the walk: a close handler may run at once and edit the map.
+    expired.forEach(connection -> {
+      watched.remove(connection);
+      connection.close();
+    });
+  }
+
+  private boolean expired(Watch watch, long now) {
+    HttpServerRequest request = watch.current;
+    if (request != null && !request.response().ended()) {
+      if (request.isEnded()) {
+        // Complete and in our hands: the client is waiting for the reply, however long it takes.
         return false;
       }
-      LOG.debug("closing connection from {}: {} for {} ms", entry.getKey().remoteAddress(),
-          request == null || watch.replied ? "idle" : "request incomplete", now - watch.since);
-      entry.getKey().close();
-      return true;
-    });
+    } else if (request != null && !watch.replied) {
+      watch.replied = true;
+      watch.since = now;
+    }
+    return now - watch.since >= timeoutMs;
   }
 
   private static long now() {
