@@ -15,6 +15,9 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.ociswrapper.testing.Harness;
 import io.ociswrapper.testing.Harness.Reply;
+import io.ociswrapper.testing.Ports;
+import io.ociswrapper.testing.Processes;
+import io.ociswrapper.testing.Standin;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -99,10 +102,15 @@ class KubernetesModeTest {
   }
 
   private void pod(String deployment, String podName, List<EnvVar> env, boolean ready) {
+    pod(deployment, podName, env, ready, null);
+  }
+
+  private void pod(String deployment, String podName, List<EnvVar> env, boolean ready, String podIp) {
     Pod pod = new PodBuilder()
         .withNewMetadata().withName(podName).withNamespace(NS).withLabels(Map.of("app", deployment)).endMetadata()
         .withNewSpec().addNewContainer().withName(deployment).withImage("owncloud/ocis").withEnv(env).endContainer().endSpec()
-        .withNewStatus().addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition().endStatus()
+        .withNewStatus().withPodIP(podIp)
+        .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition().endStatus()
         .build();
     client.pods().inNamespace(NS).resource(pod).createOr(existing -> existing.update());
   }
@@ -284,6 +292,42 @@ class KubernetesModeTest {
     status("frontend", 1, 1, 1);
     assertThat(reply(rollback).code()).isEqualTo(200);
     assertThat(statusDeployments()).isEmpty();
+  }
+
+  @Test
+  void aReachableDebugEndpointMustBeReadyBeforeTheReply() throws Exception {
+    // The service's pod, played by a stand-in "audit server" on this machine: its pod IP is
+    // 127.0.0.1, and its /healthz and /readyz answer 503 for 3 s after it starts listening.
+    int debugPort = Ports.free();
+    Path events = dir.resolve("events.jsonl");
+    List<EnvVar> original = List.of(env("AUDIT_DEBUG_ADDR", "127.0.0.1:" + debugPort));
+    deployment("audit", original);
+    ProcessBuilder builder = new ProcessBuilder(Standin.BIN.toString(), "audit", "server");
+    builder.environment().put("AUDIT_DEBUG_ADDR", "127.0.0.1:" + debugPort);
+    builder.environment().put("STANDIN_READY_DELAY", "3s");
+    builder.environment().put("STANDIN_EVENTS", events.toString());
+    Process service = builder.redirectErrorStream(true).redirectOutput(dir.resolve("audit.log").toFile()).start();
+    Standin standin = new Standin(events);
+    try {
+      await().atMost(Duration.ofSeconds(20)).until(() -> !standin.events("listening").isEmpty());
+
+      Future<HttpResponse<Buffer>> pending = send(HttpMethod.PUT, "/k8s/config",
+          new JsonObject().put("audit", new JsonObject().put("AUDIT_X", "1")));
+      await().atMost(Duration.ofSeconds(10)).until(() -> !envOf("audit").equals(original));
+      client.pods().inNamespace(NS).withLabel("app", "audit").delete();
+      pod("audit", "audit-1", envOf("audit"), true, "127.0.0.1");
+      status("audit", 1, 1, 1);
+      Reply reply = reply(pending);
+
+      assertThat(reply.code()).as(reply.body()).isEqualTo(200);
+      // The rollout was done at once; the reply waited for the service's own readiness.
+      long readyUs = standin.events("ready").get(0).getLong("us");
+      assertThat(System.currentTimeMillis() * 1000).isGreaterThan(readyUs);
+      assertThat(statusDeployments().getJsonObject("audit").getLong("lastRolloutMs")).isGreaterThan(1000);
+    } finally {
+      service.destroyForcibly();
+      Processes.killAll(standin.allPids());
+    }
   }
 
   private JsonObject statusDeployments() {
