@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The SockJS event bus bridge at {@code /eventbus/*}: out only {@value Addresses#LOG},
- * {@value Addresses#LOG_BATCH} and {@value Addresses#STATUS}, in only the request address {@value Addresses#LOG_TAIL}; everything
- * else is denied.
+ * {@value Addresses#LOG_BATCH} and {@value Addresses#STATUS}, in only the request address
+ * {@value Addresses#LOG_TAIL}; everything else is denied.
  *
  * <p>A subscriber that does not read never slows anyone: while its socket's write queue is full,
  * messages for it are not queued. The newest one is held back, the others are dropped and

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Polls a child's readiness URL with the Vert.x web client until it answers 200, the child
- * exits, or the deadline passes: every {@code --ready-interval}, and early when the child logs. TLS is not verified: oCIS serves a self-signed certificate.
+ * exits, or the deadline passes: every {@code --ready-interval}, and early when the child logs.
+ * TLS is not verified: oCIS serves a self-signed certificate.
  */
 public final class ReadinessProbe {
 
