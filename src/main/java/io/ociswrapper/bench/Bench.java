@@ -73,7 +73,8 @@ public final class Bench {
     System.exit(code);
   }
 
-  private static List<String> readOptions(Path file) throws IOException {
+  /** {@code config/jvm.options}: one option per line, {@code #} comments; the process tests read it too. */
+  public static List<String> readOptions(Path file) throws IOException {
     List<String> options = new ArrayList<>();
     if (Files.exists(file)) {
       Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))

@@ -1,5 +1,6 @@
 package io.ociswrapper.testing;
 
+import io.ociswrapper.bench.Bench;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -55,13 +56,8 @@ public final class WrapperProcess implements AutoCloseable {
 
   /** The JVM options {@code scripts/run} uses, from {@code config/jvm.options}. */
   static List<String> jvmOptions() throws IOException {
+    List<String> options = new ArrayList<>(Bench.readOptions(Standin.BASEDIR.resolve("config/jvm.options")));
     String extra = System.getProperty("ociswrapper.jvm", "");
-    List<String> options = new ArrayList<>();
-    Path file = Standin.BASEDIR.resolve("config/jvm.options");
-    if (Files.exists(file)) {
-      Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
-          .forEach(options::add);
-    }
     if (!extra.isBlank()) {
       options.addAll(List.of(extra.strip().split("\\s+")));
     }
